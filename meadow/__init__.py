@@ -1,0 +1,3 @@
+"""Meadow: an open platform for the biodiversity-related conventions."""
+
+__version__ = "0.1.0"

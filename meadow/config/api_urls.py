@@ -1,0 +1,12 @@
+"""The REST API, version 1: each app contributes its routes from its api.py."""
+
+from rest_framework.routers import DefaultRouter
+
+from meadow.frameworks import api as frameworks_api
+from meadow.places import api as places_api
+
+router = DefaultRouter()
+frameworks_api.register(router)
+places_api.register(router)
+
+urlpatterns = router.urls

@@ -1,0 +1,1 @@
+"""Building blocks shared by every app: languages, actions, policies, API helpers."""

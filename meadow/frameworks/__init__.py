@@ -1,0 +1,1 @@
+"""Frameworks (GBF, Aichi, SDGs...) as versioned multilingual vocabularies with typed crosswalks."""

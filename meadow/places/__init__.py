@@ -1,0 +1,1 @@
+"""Countries and areas, M49 regions, and groups of places with weights."""

@@ -1,0 +1,1 @@
+"""The web site's shared parts: home page, layout, language switcher."""
