@@ -5,7 +5,10 @@ from rest_framework.routers import DefaultRouter
 from meadow.frameworks import api as frameworks_api
 from meadow.places import api as places_api
 
+# Formats are chosen with ?format=csv: element codes contain dots (15.1.1), which a
+# format suffix (.json) would make ambiguous.
 router = DefaultRouter()
+router.include_format_suffixes = False
 frameworks_api.register(router)
 places_api.register(router)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from meadow.frameworks.models import Element, Framework, Relation
+from meadow.frameworks.models import INDICATOR_RELATIONS, Element, Framework, Relation
 
 
 def frameworks() -> QuerySet[Framework]:
@@ -90,3 +90,56 @@ def tree(framework: Framework) -> QuerySet[Element]:
         .order_by("order")
         .prefetch_related(children)
     )
+
+
+def framework(slug: str) -> Framework | None:
+    return Framework.objects.filter(slug=slug).first()
+
+
+def framework_summaries() -> QuerySet[Framework]:
+    """Frameworks annotated with their counts of goals, targets and indicators."""
+    return Framework.objects.annotate(
+        goal_count=Count("elements", filter=Q(elements__level="goal")),
+        target_count=Count("elements", filter=Q(elements__level="target")),
+        indicator_count=Count(
+            "elements", filter=Q(elements__level__in=["indicator", "sub-indicator"])
+        ),
+    ).order_by("order", "slug")
+
+
+def totals() -> dict[str, int]:
+    """How many frameworks, elements and relations are stored."""
+    return {
+        "frameworks": Framework.objects.count(),
+        "elements": Element.objects.count(),
+        "relations": Relation.objects.count(),
+    }
+
+
+def element_relations(element: Element) -> QuerySet[Relation]:
+    """Every relation of ``element``, on either side, with both ends and frameworks loaded."""
+    return (
+        Relation.objects.select_related("subject__framework", "object__framework")
+        .filter(Q(subject=element) | Q(object=element))
+        .order_by("type", "subject__framework__order", "subject__order", "object__order")
+    )
+
+
+def indicator_relations(framework: Framework) -> QuerySet[Relation]:
+    """Indicator-role relations (headline-indicator-for...) pointing into ``framework``."""
+    return (
+        Relation.objects.select_related("subject")
+        .filter(object__framework=framework, type__in=list(INDICATOR_RELATIONS))
+        .order_by("subject__order")
+    )
+
+
+def crosswalk_pairs() -> list[tuple[str, str, int]]:
+    """(subject framework, object framework, relation count) for relations across frameworks."""
+    rows = (
+        Relation.objects.exclude(subject__framework=F("object__framework"))
+        .values("subject__framework__slug", "object__framework__slug")
+        .annotate(n=Count("id"))
+        .order_by("subject__framework__order", "object__framework__order")
+    )
+    return [(r["subject__framework__slug"], r["object__framework__slug"], r["n"]) for r in rows]

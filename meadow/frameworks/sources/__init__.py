@@ -66,12 +66,12 @@ class FrameworkSpec:
     files: list[Path] = field(default_factory=list)
 
 
-def line_of(path: Path, needle: str) -> int | None:
-    """First line (1-based) of ``path`` that contains ``needle``, for error messages."""
+def line_of(path: Path, needle: str, *, after: int = 0) -> int | None:
+    """First line (1-based) of ``path`` past line ``after`` containing ``needle``."""
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:
             for number, text in enumerate(handle, start=1):
-                if needle in text:
+                if number > after and needle in text:
                     return number
     except OSError:
         return None

@@ -43,21 +43,33 @@ def _parse(path: Path, graph: Graph) -> None:
     try:
         graph.parse(data=data, format="turtle", publicID=str(KMGBF))
     except Exception as exc:  # rdflib raises several types for bad Turtle
-        line = getattr(exc, "lines", None)
-        message = str(getattr(exc, "message", "") or exc).strip().splitlines()[0]
-        raise SourceError(
-            path, f"not valid Turtle: {message}", line=(line + 1) if line is not None else None
-        ) from None
+        # rdflib's own line count is off for multi-line literals; its character offset
+        # (_i) into the text it was given is exact.
+        offset = getattr(exc, "_i", None)
+        line = data[:offset].count("\n") + 1 if isinstance(offset, int) else None
+        reason = getattr(exc, "_why", None) or str(exc).strip().splitlines()[0]
+        raise SourceError(path, f"not valid Turtle: {reason}", line=line) from None
 
 
-def _langs(graph: Graph, subject: URIRef, predicate: URIRef, *, first: bool = True) -> dict:
-    """Literal values by language; with several in one language, the first in file order."""
-    out: dict[str, str] = {}
+def _langs(
+    graph: Graph, subject: URIRef, predicate: URIRef, *, exclude: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Literal values by language.
+
+    Where a language has several values (the ontology repeats the title as an
+    ``altLabel``), values equal to ``exclude`` are dropped and the shortest is kept, so
+    the choice does not depend on the order the parser returns triples in.
+    """
+    found: dict[str, list[str]] = {}
     for value in graph.objects(subject, predicate):
         if isinstance(value, Literal) and value.language:
             lang = value.language.split("-")[0].lower()
-            if lang in LANGS and (lang not in out or not first):
-                out[lang] = " ".join(str(value).split())
+            if lang in LANGS:
+                found.setdefault(lang, []).append(" ".join(str(value).split()))
+    out: dict[str, str] = {}
+    for lang, values in found.items():
+        kept = [v for v in values if not exclude or v != exclude.get(lang)] or values
+        out[lang] = min(kept, key=lambda v: (len(v), v))
     return dict(sorted(out.items()))
 
 
@@ -99,8 +111,8 @@ def read(directory: Path) -> FrameworkSpec:
                 level="goal",
                 code=code,
                 order=order,
-                title=_langs(graph, goal, DCTERMS.title),
-                short_title=_langs(graph, goal, SKOS.altLabel),
+                title=(title := _langs(graph, goal, DCTERMS.title)),
+                short_title=_langs(graph, goal, SKOS.altLabel, exclude=title),
                 text=_langs(graph, goal, SKOS.definition),
                 source_uri=str(goal),
             )
@@ -132,7 +144,7 @@ def read(directory: Path) -> FrameworkSpec:
                 code=str(code_int),
                 order=100 + code_int,
                 title=title,
-                short_title=_langs(graph, target, SKOS.altLabel),
+                short_title=_langs(graph, target, SKOS.altLabel, exclude=title),
                 text=_langs(graph, target, SKOS.definition),
                 source_uri=str(target),
             )
@@ -156,10 +168,11 @@ def read(directory: Path) -> FrameworkSpec:
                 kind = role
             for obj in linked:
                 if (obj, RDF.type, ONT.Goal) not in graph and (obj, RDF.type, ONT.Target) not in graph:
+                    local = str(obj).removeprefix(str(KMGBF))
                     raise SourceError(
                         path,
                         f"{predicate} names {obj}, which is neither a GBF goal nor a target",
-                        line=line,
+                        line=line_of(path, local, after=line or 0) or line,
                         element=uid,
                     )
                 relations.append(
