@@ -208,3 +208,49 @@ def _sync_relations(
 
 def _relation_values(relation: Relation) -> dict[str, Any]:
     return {"source": relation.source, "confidence": relation.confidence, "note": relation.note}
+
+
+@action("frameworks.edit")
+def add_relation(
+    *,
+    actor: Actor,
+    subject: Element,
+    object: Element,
+    type: str,
+    source: str,
+    confidence: float | None = None,
+    note: str = "",
+) -> Relation:
+    """A curator's typed link between two elements, with its provenance."""
+    from meadow.frameworks.models import RelationType
+
+    if type not in RelationType.values:
+        raise ValueError(f"type: {type!r} is not a relation type")
+    if subject.pk == object.pk:
+        raise ValueError("a relation needs two different elements")
+    if confidence is not None and not 0 <= confidence <= 1:
+        raise ValueError(f"confidence: {confidence} is not between 0 and 1")
+    if not source.strip():
+        raise ValueError("source: say which document the relation comes from")
+    if Relation.objects.filter(subject=subject, object=object, type=type).exists():
+        raise ValueError(f"{subject.uid} {type} {object.uid} exists already")
+    relation = Relation.objects.create(subject=subject, object=object, type=type,
+                                       origin="curated", source=source.strip(),
+                                       confidence=confidence, note=note)
+    audit.record(actor=actor, action="frameworks.relation.create", object_type="relation",
+                 object_uid=relation.key,
+                 after={"type": type, **_relation_values(relation), "origin": "curated"})
+    return relation
+
+
+@action("frameworks.edit")
+def remove_relation(*, actor: Actor, relation: Relation, reason: str) -> None:
+    """Remove a relation; the audit entry keeps what it was and why it went."""
+    if not reason.strip():
+        raise ValueError("reason: say why the relation is removed")
+    audit.record(actor=actor, action="frameworks.relation.delete", object_type="relation",
+                 object_uid=relation.key,
+                 before={"type": relation.type, **_relation_values(relation),
+                         "origin": relation.origin},
+                 after={"reason": reason.strip()})
+    relation.delete()

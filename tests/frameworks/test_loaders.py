@@ -184,7 +184,7 @@ def test_indicator_naming_unknown_target_is_refused(kmgbf: Path) -> None:
         loaders.load_gbf(actor=SYSTEM, directory=kmgbf)
     assert error.value.element == "gbf/indicator/A.1"
     assert error.value.path.endswith("indicators.ttl")
-    assert error.value.line == 34
+    assert error.value.line == 35
     assert "target_99" in str(error.value)
     assert state() == before
 
@@ -237,3 +237,29 @@ def test_only_the_system_or_an_administrator_loads_reference_data(
     with pytest.raises(PermissionDenied):
         loaders.load_gbf(actor=user, directory=kmgbf)
     assert state()[:3] == (before[0], before[1], before[2])
+
+
+def test_curated_relation_with_provenance_and_history(django_user_model) -> None:  # type: ignore[no-untyped-def]
+    from meadow.frameworks import actions
+
+    curator = django_user_model.objects.create_user("curator", password="x" * 12, is_staff=True)
+    reader = django_user_model.objects.create_user("reader", password="x" * 12)
+    subject = Element.objects.get(uid="gbf/target/3")
+    obj = Element.objects.get(uid="sdg/target/15.1")
+    with pytest.raises(PermissionDenied):
+        actions.add_relation(actor=reader, subject=subject, object=obj, type="contributes-to",
+                             source="x")
+    with pytest.raises(ValueError, match="confidence"):
+        actions.add_relation(actor=curator, subject=subject, object=obj, type="contributes-to",
+                             source="UNEP-WCMC mapping", confidence=1.5)
+    relation = actions.add_relation(actor=curator, subject=subject, object=obj,
+                                    type="contributes-to", source="UNEP-WCMC mapping",
+                                    confidence=0.8)
+    assert relation.origin == "curated"
+    # A reload of the crosswalk leaves curated links alone.
+    assert not loaders.load_crosswalk(actor=SYSTEM).changed
+    actions.remove_relation(actor=curator, relation=relation, reason="superseded")
+    entries = list(AuditEntry.objects.filter(object_uid="gbf/target/3 contributes-to sdg/target/15.1")
+                   .order_by("id").values_list("action", "actor"))
+    assert entries == [("frameworks.relation.create", "curator"),
+                       ("frameworks.relation.delete", "curator")]
