@@ -263,3 +263,21 @@ def test_curated_relation_with_provenance_and_history(django_user_model) -> None
                    .order_by("id").values_list("action", "actor"))
     assert entries == [("frameworks.relation.create", "curator"),
                        ("frameworks.relation.delete", "curator")]
+
+
+def test_load_reference_command_reports_and_refuses_unknown_sets() -> None:
+    import io
+
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("load_reference", "gbf", "crosswalk", stdout=out, stderr=io.StringIO())
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "gbf: elements 0 created, 0 updated, 0 removed, 231 unchanged; "
+        "relations 0 created, 0 updated, 0 removed, 274 unchanged",
+        "gbf-crosswalk: elements 0 created, 0 updated, 0 removed, 0 unchanged; "
+        "relations 0 created, 0 updated, 0 removed, 78 unchanged; 61 source rows skipped",
+    ]
+    with pytest.raises(CommandError, match="unknown set 'ramsar'"):
+        call_command("load_reference", "ramsar")
