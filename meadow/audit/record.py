@@ -24,7 +24,7 @@ def record(
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside an action's transaction")
-    user = None
+    user: Any = None
     if not isinstance(actor, SystemActor) and actor.is_authenticated:
         user = actor
     AuditEntry.objects.create(

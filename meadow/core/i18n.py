@@ -38,7 +38,9 @@ def normalise(code: str) -> str:
     base = low.split("-", 1)[0]
     if base in CONTENT_LANGUAGES:
         return base
-    raise ValueError(f"{code!r} is not one of the six UN languages ({', '.join(CONTENT_LANGUAGES)})")
+    raise ValueError(
+        f"{code!r} is not one of the six UN languages ({', '.join(CONTENT_LANGUAGES)})"
+    )
 
 
 def current() -> str:

@@ -11,8 +11,17 @@ from meadow.core.actors import Actor
 from meadow.frameworks.models import Element, Framework, Relation
 from meadow.frameworks.sources import FrameworkSpec, RelationSpec, SourceError
 
-ELEMENT_FIELDS = ("level", "kind", "code", "order", "title", "short_title", "text",
-                  "source_uri", "extra")
+ELEMENT_FIELDS = (
+    "level",
+    "kind",
+    "code",
+    "order",
+    "title",
+    "short_title",
+    "text",
+    "source_uri",
+    "extra",
+)
 FRAMEWORK_FIELDS = ("name", "description", "version", "source", "source_url", "licence", "order")
 
 
@@ -33,8 +42,14 @@ class SyncReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.removed or self.relations_created
-                    or self.relations_updated or self.relations_removed)
+        return bool(
+            self.created
+            or self.updated
+            or self.removed
+            or self.relations_created
+            or self.relations_updated
+            or self.relations_removed
+        )
 
     def summary(self) -> str:
         parts = [
@@ -78,25 +93,43 @@ def sync_framework(spec: FrameworkSpec, *, actor: Actor, origin: str) -> SyncRep
     framework = Framework.objects.filter(slug=spec.slug).first()
     if framework is None:
         framework = Framework.objects.create(slug=spec.slug, **framework_values)
-        audit.record(actor=actor, action="frameworks.framework.create", object_type="framework",
-                     object_uid=spec.slug, after=framework_values, source=source)
+        audit.record(
+            actor=actor,
+            action="frameworks.framework.create",
+            object_type="framework",
+            object_uid=spec.slug,
+            after=framework_values,
+            source=source,
+        )
     else:
         before, after = _diff(_snapshot(framework, FRAMEWORK_FIELDS), framework_values)
         if after:
             for name, value in after.items():
                 setattr(framework, name, value)
             framework.save()
-            audit.record(actor=actor, action="frameworks.framework.update",
-                         object_type="framework", object_uid=spec.slug, before=before,
-                         after=after, source=source)
+            audit.record(
+                actor=actor,
+                action="frameworks.framework.update",
+                object_type="framework",
+                object_uid=spec.slug,
+                before=before,
+                after=after,
+                source=source,
+            )
 
     existing = {e.uid: e for e in Element.objects.filter(framework=framework)}
     wanted = {e.uid: e for e in spec.elements}
     for uid in sorted(set(existing) - set(wanted)):
-        element = existing.pop(uid)
-        audit.record(actor=actor, action="frameworks.element.delete", object_type="element",
-                     object_uid=uid, before=_snapshot(element, ELEMENT_FIELDS), source=source)
-        element.delete()
+        gone = existing.pop(uid)
+        audit.record(
+            actor=actor,
+            action="frameworks.element.delete",
+            object_type="element",
+            object_uid=uid,
+            before=_snapshot(gone, ELEMENT_FIELDS),
+            source=source,
+        )
+        gone.delete()
         report.removed.append(uid)
 
     for element_spec in spec.elements:
@@ -106,8 +139,14 @@ def sync_framework(spec: FrameworkSpec, *, actor: Actor, origin: str) -> SyncRep
             existing[element_spec.uid] = Element.objects.create(
                 framework=framework, uid=element_spec.uid, **values
             )
-            audit.record(actor=actor, action="frameworks.element.create", object_type="element",
-                         object_uid=element_spec.uid, after=values, source=source)
+            audit.record(
+                actor=actor,
+                action="frameworks.element.create",
+                object_type="element",
+                object_uid=element_spec.uid,
+                after=values,
+                source=source,
+            )
             report.created.append(element_spec.uid)
             continue
         before, after = _diff(_snapshot(element, ELEMENT_FIELDS), values)
@@ -115,8 +154,15 @@ def sync_framework(spec: FrameworkSpec, *, actor: Actor, origin: str) -> SyncRep
             for name, value in after.items():
                 setattr(element, name, value)
             element.save()
-            audit.record(actor=actor, action="frameworks.element.update", object_type="element",
-                         object_uid=element_spec.uid, before=before, after=after, source=source)
+            audit.record(
+                actor=actor,
+                action="frameworks.element.update",
+                object_type="element",
+                object_uid=element_spec.uid,
+                before=before,
+                after=after,
+                source=source,
+            )
             report.updated.append(element_spec.uid)
         else:
             report.unchanged += 1
@@ -126,17 +172,25 @@ def sync_framework(spec: FrameworkSpec, *, actor: Actor, origin: str) -> SyncRep
         element = existing[element_spec.uid]
         parent = existing.get(element_spec.parent_uid) if element_spec.parent_uid else None
         if element_spec.parent_uid and parent is None:
-            raise SourceError(source, f"parent {element_spec.parent_uid} is not in the framework",
-                              element=element_spec.uid)
+            raise SourceError(
+                source,
+                f"parent {element_spec.parent_uid} is not in the framework",
+                element=element_spec.uid,
+            )
         if element.parent_id != (parent.pk if parent else None):
             old = element.parent.uid if element.parent else None
             element.parent = parent
             element.save(update_fields=["parent"])
             if element_spec.uid not in report.created:
-                audit.record(actor=actor, action="frameworks.element.update",
-                             object_type="element", object_uid=element_spec.uid,
-                             before={"parent": old}, after={"parent": element_spec.parent_uid},
-                             source=source)
+                audit.record(
+                    actor=actor,
+                    action="frameworks.element.update",
+                    object_type="element",
+                    object_uid=element_spec.uid,
+                    before={"parent": old},
+                    after={"parent": element_spec.parent_uid},
+                    source=source,
+                )
                 if element_spec.uid not in report.updated:
                     report.updated.append(element_spec.uid)
                     report.unchanged -= 1
@@ -163,35 +217,57 @@ def _sync_relations(
     for spec in relations:
         for uid in (spec.subject_uid, spec.object_uid):
             if uid not in elements:
-                raise SourceError(source, f"{uid} is not a known element", line=spec.line,
-                                  element=uid)
+                raise SourceError(
+                    source, f"{uid} is not a known element", line=spec.line, element=uid
+                )
     existing = {
         (r.subject.uid, r.type, r.object.uid): r
         for r in Relation.objects.filter(origin=origin).select_related("subject", "object")
     }
     wanted = {(r.subject_uid, r.type, r.object_uid): r for r in relations}
     for key in sorted(set(existing) - set(wanted)):
-        relation = existing[key]
-        audit.record(actor=actor, action="frameworks.relation.delete", object_type="relation",
-                     object_uid=" ".join(key), before=_relation_values(relation), source=source)
-        relation.delete()
+        stale = existing[key]
+        audit.record(
+            actor=actor,
+            action="frameworks.relation.delete",
+            object_type="relation",
+            object_uid=" ".join(key),
+            before=_relation_values(stale),
+            source=source,
+        )
+        stale.delete()
         report.relations_removed.append(" ".join(key))
     for key, spec in wanted.items():
         values = {"source": spec.source, "confidence": spec.confidence, "note": spec.note}
         relation = existing.get(key)
         if relation is None:
             clash = Relation.objects.filter(
-                subject=elements[spec.subject_uid], object=elements[spec.object_uid],
+                subject=elements[spec.subject_uid],
+                object=elements[spec.object_uid],
                 type=spec.type,
             ).first()
             if clash is not None:
-                raise SourceError(source, f"relation is already held by {clash.origin}",
-                                  line=spec.line, element=" ".join(key))
-            Relation.objects.create(subject=elements[spec.subject_uid], type=spec.type,
-                                    object=elements[spec.object_uid], origin=origin, **values)
-            audit.record(actor=actor, action="frameworks.relation.create", object_type="relation",
-                         object_uid=" ".join(key), after={"type": spec.type, **values},
-                         source=source)
+                raise SourceError(
+                    source,
+                    f"relation is already held by {clash.origin}",
+                    line=spec.line,
+                    element=" ".join(key),
+                )
+            Relation.objects.create(
+                subject=elements[spec.subject_uid],
+                type=spec.type,
+                object=elements[spec.object_uid],
+                origin=origin,
+                **values,
+            )
+            audit.record(
+                actor=actor,
+                action="frameworks.relation.create",
+                object_type="relation",
+                object_uid=" ".join(key),
+                after={"type": spec.type, **values},
+                source=source,
+            )
             report.relations_created.append(" ".join(key))
             continue
         before, after = _diff(_relation_values(relation), values)
@@ -199,8 +275,15 @@ def _sync_relations(
             for name, value in after.items():
                 setattr(relation, name, value)
             relation.save()
-            audit.record(actor=actor, action="frameworks.relation.update", object_type="relation",
-                         object_uid=" ".join(key), before=before, after=after, source=source)
+            audit.record(
+                actor=actor,
+                action="frameworks.relation.update",
+                object_type="relation",
+                object_uid=" ".join(key),
+                before=before,
+                after=after,
+                source=source,
+            )
             report.relations_updated.append(" ".join(key))
         else:
             report.relations_unchanged += 1
@@ -234,12 +317,22 @@ def add_relation(
         raise ValueError("source: say which document the relation comes from")
     if Relation.objects.filter(subject=subject, object=object, type=type).exists():
         raise ValueError(f"{subject.uid} {type} {object.uid} exists already")
-    relation = Relation.objects.create(subject=subject, object=object, type=type,
-                                       origin="curated", source=source.strip(),
-                                       confidence=confidence, note=note)
-    audit.record(actor=actor, action="frameworks.relation.create", object_type="relation",
-                 object_uid=relation.key,
-                 after={"type": type, **_relation_values(relation), "origin": "curated"})
+    relation = Relation.objects.create(
+        subject=subject,
+        object=object,
+        type=type,
+        origin="curated",
+        source=source.strip(),
+        confidence=confidence,
+        note=note,
+    )
+    audit.record(
+        actor=actor,
+        action="frameworks.relation.create",
+        object_type="relation",
+        object_uid=relation.key,
+        after={"type": type, **_relation_values(relation), "origin": "curated"},
+    )
     return relation
 
 
@@ -248,9 +341,12 @@ def remove_relation(*, actor: Actor, relation: Relation, reason: str) -> None:
     """Remove a relation; the audit entry keeps what it was and why it went."""
     if not reason.strip():
         raise ValueError("reason: say why the relation is removed")
-    audit.record(actor=actor, action="frameworks.relation.delete", object_type="relation",
-                 object_uid=relation.key,
-                 before={"type": relation.type, **_relation_values(relation),
-                         "origin": relation.origin},
-                 after={"reason": reason.strip()})
+    audit.record(
+        actor=actor,
+        action="frameworks.relation.delete",
+        object_type="relation",
+        object_uid=relation.key,
+        before={"type": relation.type, **_relation_values(relation), "origin": relation.origin},
+        after={"reason": reason.strip()},
+    )
     relation.delete()

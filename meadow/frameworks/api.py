@@ -19,10 +19,19 @@ from rest_framework.routers import BaseRouter
 
 from meadow.core import i18n
 from meadow.frameworks import queries
-from meadow.frameworks.models import Element, Framework, IndicatorKind, Level, Relation, RelationType
+from meadow.frameworks.models import (
+    Element,
+    Framework,
+    IndicatorKind,
+    Level,
+    Relation,
+    RelationType,
+)
 
 LANG = OpenApiParameter(
-    "lang", OpenApiTypes.STR, enum=list(i18n.CONTENT_LANGUAGES),
+    "lang",
+    OpenApiTypes.STR,
+    enum=list(i18n.CONTENT_LANGUAGES),
     description="Language of the flattened text fields (falls back to English).",
 )
 
@@ -59,8 +68,18 @@ class FrameworkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Framework
-        fields = ["slug", "name", "name_text", "description", "version", "source", "source_url",
-                  "licence", "elements", "url"]
+        fields = [
+            "slug",
+            "name",
+            "name_text",
+            "description",
+            "version",
+            "source",
+            "source_url",
+            "licence",
+            "elements",
+            "url",
+        ]
 
     def get_name_text(self, obj: Framework) -> str:
         return i18n.text(obj.name, self.context.get("lang"))
@@ -70,12 +89,16 @@ class FrameworkSerializer(serializers.ModelSerializer):
 
 
 class ElementSerializer(serializers.ModelSerializer):
-    framework = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="uid", read_only=True)
+    framework: serializers.SlugRelatedField[Framework] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    parent: serializers.SlugRelatedField[Element] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="uid", read_only=True
+    )
     title = MultilingualField()
     short_title = MultilingualField()
     text = MultilingualField()
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     title_text = serializers.SerializerMethodField(help_text="Title in the requested language")
     text_language = serializers.SerializerMethodField(
         help_text="Language the title_text is in (differs from lang when it fell back)"
@@ -84,9 +107,23 @@ class ElementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Element
-        fields = ["uid", "framework", "level", "kind", "code", "parent", "order", "label",
-                  "title", "short_title", "text", "title_text", "text_language", "source_uri",
-                  "url"]
+        fields = [
+            "uid",
+            "framework",
+            "level",
+            "kind",
+            "code",
+            "parent",
+            "order",
+            "label",
+            "title",
+            "short_title",
+            "text",
+            "title_text",
+            "text_language",
+            "source_uri",
+            "url",
+        ]
 
     def get_label(self, obj: Element) -> str:
         return obj.label(self.context.get("lang"))
@@ -120,50 +157,57 @@ class ElementDetailSerializer(ElementSerializer):
         links = []
         for (rel_type, direction), elements in queries.linked(obj).items():
             for other in elements:
-                links.append({"type": rel_type, "direction": direction, "element": other.uid,
-                              "framework": other.framework.slug})
+                links.append(
+                    {
+                        "type": rel_type,
+                        "direction": direction,
+                        "element": other.uid,
+                        "framework": other.framework.slug,
+                    }
+                )
         return sorted(links, key=lambda link: (link["type"], link["direction"], link["element"]))
 
 
 class RelationSerializer(serializers.ModelSerializer):
-    subject = serializers.SlugRelatedField(slug_field="uid", read_only=True)
-    object = serializers.SlugRelatedField(slug_field="uid", read_only=True)
+    subject: serializers.SlugRelatedField[Element] = serializers.SlugRelatedField(
+        slug_field="uid", read_only=True
+    )
+    object: serializers.SlugRelatedField[Element] = serializers.SlugRelatedField(
+        slug_field="uid", read_only=True
+    )
 
     class Meta:
         model = Relation
         fields = ["id", "subject", "type", "object", "origin", "source", "confidence", "note"]
 
 
-class LangContextMixin:
-    request: Request
+class MultilingualViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only endpoints whose text fields follow the ``lang`` parameter."""
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
-        context["lang"] = _lang(self.request)
-        return context
+        return {**super().get_serializer_context(), "lang": _lang(self.request)}
 
 
 @extend_schema_view(
     list=extend_schema(summary="List frameworks", parameters=[LANG]),
     retrieve=extend_schema(summary="One framework", parameters=[LANG]),
 )
-class FrameworkViewSet(LangContextMixin, viewsets.ReadOnlyModelViewSet):
+class FrameworkViewSet(MultilingualViewSet):
     serializer_class = FrameworkSerializer
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[Framework]:
         return (
-            queries.frameworks()
-            .annotate(element_count=Count("elements"))
-            .order_by("order", "slug")
+            queries.frameworks().annotate(element_count=Count("elements")).order_by("order", "slug")
         )
 
 
 ELEMENT_FILTERS = [
     OpenApiParameter("framework", OpenApiTypes.STR, description="Framework slug: gbf, aichi, sdg"),
     OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values),
-    OpenApiParameter("kind", OpenApiTypes.STR, enum=IndicatorKind.values,
-                     description="GBF indicator role"),
+    OpenApiParameter(
+        "kind", OpenApiTypes.STR, enum=IndicatorKind.values, description="GBF indicator role"
+    ),
     OpenApiParameter("code", OpenApiTypes.STR, description="Element code, e.g. 3 or 15.1.1"),
     OpenApiParameter("parent", OpenApiTypes.STR, description="uid of the parent element"),
     OpenApiParameter("uid", OpenApiTypes.STR, description="Stable identifier, e.g. gbf/target/3"),
@@ -176,13 +220,17 @@ ELEMENT_FILTERS = [
     retrieve=extend_schema(
         summary="One element with its links to other elements",
         parameters=[
-            OpenApiParameter("uid", OpenApiTypes.STR, OpenApiParameter.PATH,
-                             description="Stable identifier, e.g. gbf/target/3"),
+            OpenApiParameter(
+                "uid",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Stable identifier, e.g. gbf/target/3",
+            ),
             LANG,
         ],
     ),
 )
-class ElementViewSet(LangContextMixin, viewsets.ReadOnlyModelViewSet):
+class ElementViewSet(MultilingualViewSet):
     lookup_field = "uid"
     lookup_value_regex = r"[a-z0-9-]+/[a-z-]+/[A-Za-z0-9.]+"
 
@@ -207,13 +255,22 @@ class ElementViewSet(LangContextMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         summary="List relations between elements",
         parameters=[
-            OpenApiParameter("framework", OpenApiTypes.STR,
-                             description="Relations with an element of this framework on either side"),
-            OpenApiParameter("element", OpenApiTypes.STR,
-                             description="Relations with this element (uid) on either side"),
+            OpenApiParameter(
+                "framework",
+                OpenApiTypes.STR,
+                description="Relations with an element of this framework on either side",
+            ),
+            OpenApiParameter(
+                "element",
+                OpenApiTypes.STR,
+                description="Relations with this element (uid) on either side",
+            ),
             OpenApiParameter("type", OpenApiTypes.STR, enum=RelationType.values),
-            OpenApiParameter("origin", OpenApiTypes.STR,
-                             description="Loader or curator: gbf-ontology, gbf-crosswalk..."),
+            OpenApiParameter(
+                "origin",
+                OpenApiTypes.STR,
+                description="Loader or curator: gbf-ontology, gbf-crosswalk...",
+            ),
         ],
     ),
     retrieve=extend_schema(summary="One relation"),

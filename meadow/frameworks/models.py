@@ -79,12 +79,12 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.slug
 
+    def get_absolute_url(self) -> str:
+        return f"/{self.slug}/"
+
     @property
     def uid(self) -> str:
         return self.slug
-
-    def get_absolute_url(self) -> str:
-        return f"/{self.slug}/"
 
     def label(self, lang: str | None = None) -> str:
         return i18n.text(self.name, lang) or self.slug

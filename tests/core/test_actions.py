@@ -18,10 +18,16 @@ pytestmark = pytest.mark.django_db
 
 def spec(title: str = "Keep meadows in flower") -> FrameworkSpec:
     return FrameworkSpec(
-        slug="demo", name={"en": "Demo plan"}, version="1", source="test", source_url="",
-        licence="", order=9,
-        elements=[ElementSpec(uid="demo/goal/A", level="goal", code="A", order=1,
-                              title={"en": title})],
+        slug="demo",
+        name={"en": "Demo plan"},
+        version="1",
+        source="test",
+        source_url="",
+        licence="",
+        order=9,
+        elements=[
+            ElementSpec(uid="demo/goal/A", level="goal", code="A", order=1, title={"en": title})
+        ],
     )
 
 
@@ -36,9 +42,10 @@ def test_actor_is_required() -> None:
 
 
 def test_anonymous_is_refused_before_anything_is_written() -> None:
+    before = AuditEntry.objects.count()
     with pytest.raises(PermissionDenied):
         framework_actions.sync_framework(spec(), actor=AnonymousUser(), origin="demo")
-    assert AuditEntry.objects.count() == 0
+    assert AuditEntry.objects.count() == before
 
 
 def test_every_change_is_audited_with_before_and_after(django_user_model) -> None:  # type: ignore[no-untyped-def]
@@ -57,11 +64,21 @@ def test_every_change_is_audited_with_before_and_after(django_user_model) -> Non
 
 def test_failure_rolls_back_the_whole_action() -> None:
     broken = spec()
-    broken.elements.append(ElementSpec(uid="demo/target/1", level="target", code="1", order=2,
-                                       title={"en": "x"}, parent_uid="demo/goal/Z"))
+    broken.elements.append(
+        ElementSpec(
+            uid="demo/target/1",
+            level="target",
+            code="1",
+            order=2,
+            title={"en": "x"},
+            parent_uid="demo/goal/Z",
+        )
+    )
+    before = AuditEntry.objects.count()
     with pytest.raises(ValueError, match="demo/goal/Z"):
         framework_actions.sync_framework(broken, actor=SystemActor("tests"), origin="demo")
-    assert AuditEntry.objects.count() == 0
+    assert AuditEntry.objects.count() == before
+    assert not AuditEntry.objects.filter(object_uid__startswith="demo/").exists()
 
 
 def test_after_commit_runs_only_once_committed(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]

@@ -14,8 +14,9 @@ from typing import Any
 class SourceError(ValueError):
     """A source file is malformed or inconsistent; nothing has been written."""
 
-    def __init__(self, path: Path | str, message: str, *, line: int | None = None,
-                 element: str = "") -> None:
+    def __init__(
+        self, path: Path | str, message: str, *, line: int | None = None, element: str = ""
+    ) -> None:
         self.path = str(path)
         self.line = line
         self.element = element

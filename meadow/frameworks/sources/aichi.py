@@ -24,8 +24,12 @@ def _en(value: Any, path: Path, where: str) -> dict[str, str]:
     if isinstance(value, str):
         value = {"en": value}
     if not isinstance(value, dict) or not isinstance(value.get("en"), str):
-        raise SourceError(path, f"{where}: expected a text with an English version",
-                          line=line_of(path, where.split()[-1]), element=where)
+        raise SourceError(
+            path,
+            f"{where}: expected a text with an English version",
+            line=line_of(path, where.split()[-1]),
+            element=where,
+        )
     return {k: " ".join(v.split()) for k, v in sorted(value.items()) if isinstance(v, str) and v}
 
 
@@ -60,8 +64,11 @@ def read(directory: Path) -> FrameworkSpec:
     for target in targets:
         number = target.get("id")
         if not isinstance(number, int) or not 1 <= number <= 99:
-            raise SourceError(targets_path, f"target id {number!r} is not a number",
-                              line=line_of(targets_path, f'"id": {number}'))
+            raise SourceError(
+                targets_path,
+                f"target id {number!r} is not a number",
+                line=line_of(targets_path, f'"id": {number}'),
+            )
         where = f"aichi/target/{number}"
         line = line_of(targets_path, f'"id": {number},')
         if number in seen:
@@ -69,8 +76,9 @@ def read(directory: Path) -> FrameworkSpec:
         seen.add(number)
         goal = (target.get("goal") or {}).get("en", "")
         if goal not in goal_codes:
-            raise SourceError(targets_path, f"names unknown strategic goal {goal!r}", line=line,
-                              element=where)
+            raise SourceError(
+                targets_path, f"names unknown strategic goal {goal!r}", line=line, element=where
+            )
         activities = [
             {"country": a.get("country", ""), "text": " ".join(str(a.get("title_s", "")).split())}
             for a in target.get("activities") or []
@@ -95,7 +103,10 @@ def read(directory: Path) -> FrameworkSpec:
             "fr": "Objectifs d'Aichi pour la biodiversité (Plan stratégique 2011-2020)",
             "es": "Metas de Aichi para la Diversidad Biológica (Plan Estratégico 2011-2020)",
             "zh": "爱知生物多样性目标（2011-2020年生物多样性战略计划）",
-            "ru": "Айтинские целевые задачи в области биоразнообразия (Стратегический план на 2011-2020 годы)",
+            "ru": (
+                "Айтинские целевые задачи в области биоразнообразия "
+                "(Стратегический план на 2011-2020 годы)"
+            ),
             "ar": "أهداف أيشي للتنوع البيولوجي (الخطة الاستراتيجية للتنوع البيولوجي 2011-2020)",
         },
         version="2010 (decision X/2)",

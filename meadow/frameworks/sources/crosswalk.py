@@ -39,8 +39,9 @@ def _uid(kind: str, value: str, path: Path, line: int) -> str:
     pattern, template = PATTERNS[kind]
     match = pattern.match(value.strip())
     if not match:
-        raise SourceError(path, f"{value!r} is not a {kind.replace('_', ' ')} id", line=line,
-                          element=value)
+        raise SourceError(
+            path, f"{value!r} is not a {kind.replace('_', ' ')} id", line=line, element=value
+        )
     return template.format(int(match.group(1)))
 
 
@@ -51,8 +52,9 @@ def read(path: Path) -> Crosswalk:
     if header is None:
         raise SourceError(path, "file is empty")
     if [h.strip() for h in header] != COLUMNS:
-        raise SourceError(path, f"expected columns {','.join(COLUMNS)}, found {','.join(header)}",
-                          line=1)
+        raise SourceError(
+            path, f"expected columns {','.join(COLUMNS)}, found {','.join(header)}", line=1
+        )
     relations: list[RelationSpec] = []
     skipped = 0
     seen: set[tuple[str, str, str]] = set()
@@ -74,7 +76,8 @@ def read(path: Path) -> Crosswalk:
             raise SourceError(path, f"duplicate link {subject} -> {obj}", line=line, element=target)
         seen.add(key)
         relations.append(
-            RelationSpec(subject_uid=subject, object_uid=obj, type=TYPES[kind], source=SOURCE,
-                         line=line)
+            RelationSpec(
+                subject_uid=subject, object_uid=obj, type=TYPES[kind], source=SOURCE, line=line
+            )
         )
     return Crosswalk(relations=relations, skipped=skipped, path=path)

@@ -10,9 +10,11 @@ component, complementary.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from meadow.frameworks.sources import (
@@ -27,7 +29,13 @@ from meadow.frameworks.sources import (
 KMGBF = Namespace("http://metadata.cbd.int/kmgbf/")
 ONT = Namespace("http://metadata.cbd.int/kmgbf/ontology#")
 
-FILES = ("kmgbf-ontology.ttl", "goals.ttl", "targets.ttl", "indicators.ttl", "indicators-guidance.ttl")
+FILES = (
+    "kmgbf-ontology.ttl",
+    "goals.ttl",
+    "targets.ttl",
+    "indicators.ttl",
+    "indicators-guidance.ttl",
+)
 ROLES = (
     ("isHeadlineFor", "headline", "headline-indicator-for"),
     ("isBinaryFor", "binary", "binary-indicator-for"),
@@ -73,6 +81,10 @@ def _langs(
     return dict(sorted(out.items()))
 
 
+def _uris(nodes: Iterable[Node]) -> list[URIRef]:
+    return [node for node in nodes if isinstance(node, URIRef)]
+
+
 def _indicator_sort_key(code: str) -> tuple:
     parts = re.split(r"[.]", code)
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
@@ -98,7 +110,7 @@ def read(directory: Path) -> FrameworkSpec:
     relations: list[RelationSpec] = []
     uids: dict[URIRef, str] = {}
 
-    goals = sorted(graph.subjects(RDF.type, ONT.Goal), key=str)
+    goals = sorted(_uris(graph.subjects(RDF.type, ONT.Goal)), key=str)
     for order, goal in enumerate(goals, start=1):
         code = str(graph.value(goal, ONT.goalCode) or "")
         if not re.fullmatch(r"[A-D]", code):
@@ -118,7 +130,7 @@ def read(directory: Path) -> FrameworkSpec:
             )
         )
 
-    targets = list(graph.subjects(RDF.type, ONT.Target))
+    targets = _uris(graph.subjects(RDF.type, ONT.Target))
     seen_codes: set[int] = set()
     target_specs = []
     for target in targets:
@@ -132,8 +144,9 @@ def read(directory: Path) -> FrameworkSpec:
             ) from None
         if code_int in seen_codes:
             path, line = where(target)
-            raise SourceError(path, f"target {code_int} is defined twice", line=line,
-                              element=str(target))
+            raise SourceError(
+                path, f"target {code_int} is defined twice", line=line, element=str(target)
+            )
         seen_codes.add(code_int)
         uids[target] = f"gbf/target/{code_int}"
         title = _langs(graph, target, DCTERMS.title)
@@ -151,14 +164,15 @@ def read(directory: Path) -> FrameworkSpec:
         )
     elements.extend(sorted(target_specs, key=lambda e: e.order))
 
-    indicators = list(graph.subjects(RDF.type, ONT.Indicator))
+    indicators = _uris(graph.subjects(RDF.type, ONT.Indicator))
     indicator_specs = []
     for indicator in indicators:
         code = str(graph.value(indicator, ONT.indicatorCode) or "").strip()
         path, line = where(indicator)
         if not code:
-            raise SourceError(path, "indicator without indicatorCode", line=line,
-                              element=str(indicator))
+            raise SourceError(
+                path, "indicator without indicatorCode", line=line, element=str(indicator)
+            )
         uid = f"gbf/indicator/{code}"
         uids[indicator] = uid
         kind = ""
@@ -167,7 +181,11 @@ def read(directory: Path) -> FrameworkSpec:
             if linked and not kind:
                 kind = role
             for obj in linked:
-                if (obj, RDF.type, ONT.Goal) not in graph and (obj, RDF.type, ONT.Target) not in graph:
+                if (obj, RDF.type, ONT.Goal) not in graph and (
+                    obj,
+                    RDF.type,
+                    ONT.Target,
+                ) not in graph:
                     local = str(obj).removeprefix(str(KMGBF))
                     raise SourceError(
                         path,
@@ -185,8 +203,9 @@ def read(directory: Path) -> FrameworkSpec:
                     )
                 )
         if not kind:
-            raise SourceError(path, "indicator is linked to no goal or target", line=line,
-                              element=uid)
+            raise SourceError(
+                path, "indicator is linked to no goal or target", line=line, element=uid
+            )
         custodians = sorted(str(v) for v in graph.objects(indicator, ONT.custodianAgency))
         extra: dict[str, object] = {}
         if custodians:

@@ -27,7 +27,8 @@ def _load(path: Path) -> list[tuple[str, str, int]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SourceError(
-            path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            path,
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
             line=(mark.line + 1) if mark else None,
         ) from None
     if node is None:
@@ -78,13 +79,17 @@ def read(directory: Path) -> FrameworkSpec:
         parent_level = ("goal", "target")[depth - 1] if depth else None
         if parent is not None and parent not in known:
             path = directory / "en" / f"global_{level}s.yml"
-            raise SourceError(path, f"{level} {code} has no parent {parent_level} {parent}",
-                              element=f"sdg/{level}/{code}")
+            raise SourceError(
+                path,
+                f"{level} {code} has no parent {parent_level} {parent}",
+                element=f"sdg/{level}/{code}",
+            )
         title = titles.get((code, "title"), {})
         if "en" not in title:
             path = directory / "en" / f"global_{level}s.yml"
-            raise SourceError(path, f"{level} {code} has no English title",
-                              element=f"sdg/{level}/{code}")
+            raise SourceError(
+                path, f"{level} {code} has no English title", element=f"sdg/{level}/{code}"
+            )
         elements.append(
             ElementSpec(
                 uid=f"sdg/{level}/{code}",
