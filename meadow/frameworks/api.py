@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -42,14 +43,22 @@ def _lang(request: Request) -> str:
         return i18n.current()
     try:
         return i18n.normalise(value)
-    except ValueError as exc:
-        raise ValidationError({"lang": [str(exc)]}) from None
+    except ValueError:
+        message = _("%(value)r is not one of the six UN languages (%(codes)s)") % {
+            "value": value,
+            "codes": ", ".join(i18n.CONTENT_LANGUAGES),
+        }
+        raise ValidationError({"lang": [message]}) from None
 
 
 def _choice(request: Request, name: str, choices: list[str]) -> str | None:
     value = request.query_params.get(name)
     if value and value not in choices:
-        raise ValidationError({name: [f"{value!r} is not one of: {', '.join(choices)}"]})
+        message = _("%(value)r is not one of: %(choices)s") % {
+            "value": value,
+            "choices": ", ".join(choices),
+        }
+        raise ValidationError({name: [message]})
     return value or None
 
 

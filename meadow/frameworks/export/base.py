@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from io import StringIO
 from typing import ClassVar, TextIO
 
 from meadow.frameworks.export.data import ExportData
@@ -21,8 +22,6 @@ class Writer(ABC):
         """Write ``data`` to ``out``; the same data always gives the same text."""
 
     def render(self, data: ExportData) -> str:
-        from io import StringIO
-
         buffer = StringIO()
         self.write(data, buffer)
         return buffer.getvalue()

@@ -128,6 +128,8 @@ def _scheme(framework: Framework) -> SchemeData:
 
 
 def _concept(element: Element, *, stub: bool = False) -> ConceptData:
+    # A stub carries no tree, and skipping it spares a query per stub.
+    parent = None if stub or element.parent_id is None else element.parent
     return ConceptData(
         uid=element.uid,
         framework=element.framework.slug,
@@ -138,8 +140,7 @@ def _concept(element: Element, *, stub: bool = False) -> ConceptData:
         short_title=dict(element.short_title),
         text=dict(element.text),
         kind=element.kind,
-        # A stub carries no tree, and skipping it spares a query per stub.
-        parent=element.parent.uid if element.parent_id and not stub else None,
+        parent=parent.uid if parent else None,
         source_uri=element.source_uri,
         stub=stub,
     )
