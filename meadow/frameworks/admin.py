@@ -47,8 +47,13 @@ class RelationAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Relation, form: Any, change: bool) -> None:
         created = actions.add_relation(
-            actor=request.user, subject=obj.subject, object=obj.object, type=obj.type,
-            source=obj.source, confidence=obj.confidence, note=obj.note,
+            actor=request.user,
+            subject=obj.subject,
+            object=obj.object,
+            type=obj.type,
+            source=obj.source,
+            confidence=obj.confidence,
+            note=obj.note,
         )
         obj.pk = created.pk
 

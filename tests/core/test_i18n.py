@@ -15,8 +15,16 @@ mappings = st.dictionaries(languages, texts)
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("zh-Hans", "zh"), ("zh_CN", "zh"), ("ZH-HANT", "zh"), ("en-GB", "en"), ("FR", "fr"),
-     ("ar", "ar"), ("ru-RU", "ru"), ("es-419", "es")],
+    [
+        ("zh-Hans", "zh"),
+        ("zh_CN", "zh"),
+        ("ZH-HANT", "zh"),
+        ("en-GB", "en"),
+        ("FR", "fr"),
+        ("ar", "ar"),
+        ("ru-RU", "ru"),
+        ("es-419", "es"),
+    ],
 )
 def test_normalise(code: str, expected: str) -> None:
     assert i18n.normalise(code) == expected

@@ -67,8 +67,12 @@ def test_element_detail_lists_links_both_ways(client: Client) -> None:
     assert ("partially-overlaps", "out", "aichi/target/11") in links
     assert ("headline-indicator-for", "in", "gbf/indicator/3.1") in links
     aichi = get(client, "/api/v1/elements/aichi/target/11/")
-    assert {"type": "partially-overlaps", "direction": "in", "element": "gbf/target/3",
-            "framework": "gbf"} in aichi["links"]
+    assert {
+        "type": "partially-overlaps",
+        "direction": "in",
+        "element": "gbf/target/3",
+        "framework": "gbf",
+    } in aichi["links"]
     get(client, "/api/v1/elements/gbf/target/99/", status=404)
 
 

@@ -56,7 +56,10 @@ def test_gbf_indicator_roles_link_to_goals_and_targets() -> None:
         (r.type, r.object.uid)
         for r in Relation.objects.filter(subject__uid="gbf/indicator/A.1").select_related("object")
     }
-    assert a1 == {("headline-indicator-for", "gbf/goal/A"), ("headline-indicator-for", "gbf/target/1")}
+    assert a1 == {
+        ("headline-indicator-for", "gbf/goal/A"),
+        ("headline-indicator-for", "gbf/target/1"),
+    }
     seven = {
         (r.type, r.object.uid)
         for r in Relation.objects.filter(subject__uid="gbf/indicator/7.1").select_related("object")
@@ -88,7 +91,9 @@ def test_sdg_17_goals_169_targets_and_the_source_indicator_list() -> None:
 def test_sdg_titles_in_six_languages_including_chinese() -> None:
     for element in Element.objects.filter(framework__slug="sdg"):
         assert set(element.title) == {"ar", "en", "es", "fr", "ru", "zh"}, element.uid
-    assert Element.objects.get(uid="sdg/indicator/15.1.1").title["zh"] == "森林面积占陆地总面积的比例"
+    assert (
+        Element.objects.get(uid="sdg/indicator/15.1.1").title["zh"] == "森林面积占陆地总面积的比例"
+    )
     assert Element.objects.get(uid="sdg/goal/15").short_title["en"] == "Life on land"
 
 
@@ -98,8 +103,10 @@ def test_aichi_5_goals_20_targets() -> None:
     eleven = Element.objects.get(uid="aichi/target/11")
     assert eleven.parent is not None and eleven.parent.uid == "aichi/goal/C"
     assert "17 per cent of terrestrial and inland water" in eleven.title["en"]
-    examples = sum(len(e.extra.get("national_examples", [])) for e in Element.objects.filter(
-        framework__slug="aichi"))
+    examples = sum(
+        len(e.extra.get("national_examples", []))
+        for e in Element.objects.filter(framework__slug="aichi")
+    )
     assert examples == 236
 
 
@@ -109,8 +116,9 @@ def test_gbf_target_3_is_linked_to_aichi_target_11() -> None:
     assert relation.origin == "gbf-crosswalk"
     assert relation.source
     sdgs = set(
-        Relation.objects.filter(subject__uid="gbf/target/3", type="contributes-to")
-        .values_list("object__uid", flat=True)
+        Relation.objects.filter(subject__uid="gbf/target/3", type="contributes-to").values_list(
+            "object__uid", flat=True
+        )
     )
     assert sdgs == {"sdg/goal/6", "sdg/goal/11", "sdg/goal/14", "sdg/goal/15"}
     # 25 Aichi links and 53 SDG links; 61 CBD subject and thesaurus rows are skipped.
@@ -140,17 +148,24 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_changed_source_updates_and_records_what_changed(kmgbf: Path) -> None:
-    edit(kmgbf / "targets.ttl", '"30% of areas are effectively conserved"@en ,',
-         '"30 per cent of areas are effectively conserved"@en ,')
+    edit(
+        kmgbf / "targets.ttl",
+        '"30% of areas are effectively conserved"@en ,',
+        '"30 per cent of areas are effectively conserved"@en ,',
+    )
     report = loaders.load_gbf(actor=SYSTEM, directory=kmgbf)
     assert report.updated == ["gbf/target/3"]
     assert report.created == report.removed == []
     entry = AuditEntry.objects.filter(object_uid="gbf/target/3").first()
     assert entry is not None and entry.action == "frameworks.element.update"
     assert entry.actor == "system:tests"
-    assert entry.before == {"title": {"en": "30% of areas are effectively conserved",
-                                      "es": Element.objects.get(uid="gbf/target/3").title["es"],
-                                      "fr": Element.objects.get(uid="gbf/target/3").title["fr"]}}
+    assert entry.before == {
+        "title": {
+            "en": "30% of areas are effectively conserved",
+            "es": Element.objects.get(uid="gbf/target/3").title["es"],
+            "fr": Element.objects.get(uid="gbf/target/3").title["fr"],
+        }
+    }
     assert entry.after is not None
     assert entry.after["title"]["en"] == "30 per cent of areas are effectively conserved"
     # Loading the shipped source again puts it back.
@@ -158,8 +173,11 @@ def test_changed_source_updates_and_records_what_changed(kmgbf: Path) -> None:
 
 
 def test_removed_role_is_removed_with_history(kmgbf: Path) -> None:
-    edit(kmgbf / "indicators.ttl", ":isHeadlineFor kmgbf:goal_A, kmgbf:target_1 ;",
-         ":isHeadlineFor kmgbf:target_1 ;")
+    edit(
+        kmgbf / "indicators.ttl",
+        ":isHeadlineFor kmgbf:goal_A, kmgbf:target_1 ;",
+        ":isHeadlineFor kmgbf:target_1 ;",
+    )
     report = loaders.load_gbf(actor=SYSTEM, directory=kmgbf)
     assert report.relations_removed == ["gbf/indicator/A.1 headline-indicator-for gbf/goal/A"]
     assert AuditEntry.objects.filter(action="frameworks.relation.delete").count() == 1
@@ -178,8 +196,11 @@ def test_bad_turtle_names_file_and_line_and_changes_nothing(kmgbf: Path) -> None
 
 def test_indicator_naming_unknown_target_is_refused(kmgbf: Path) -> None:
     before = state()
-    edit(kmgbf / "indicators.ttl", ":isHeadlineFor kmgbf:goal_A, kmgbf:target_1 ;",
-         ":isHeadlineFor kmgbf:goal_A, kmgbf:target_99 ;")
+    edit(
+        kmgbf / "indicators.ttl",
+        ":isHeadlineFor kmgbf:goal_A, kmgbf:target_1 ;",
+        ":isHeadlineFor kmgbf:goal_A, kmgbf:target_99 ;",
+    )
     with pytest.raises(SourceError) as error:
         loaders.load_gbf(actor=SYSTEM, directory=kmgbf)
     assert error.value.element == "gbf/indicator/A.1"
@@ -193,7 +214,11 @@ def test_crosswalk_row_naming_unknown_target_is_refused(tmp_path: Path) -> None:
     before = state()
     path = tmp_path / "crosswalk.csv"
     shutil.copy(loaders.DATA / "crosswalk" / "gbf_target_related_terms.csv", path)
-    edit(path, "GBF-TARGET-03,aichi_target,AICHI-TARGET-11", "GBF-TARGET-03,aichi_target,AICHI-TARGET-42")
+    edit(
+        path,
+        "GBF-TARGET-03,aichi_target,AICHI-TARGET-11",
+        "GBF-TARGET-03,aichi_target,AICHI-TARGET-42",
+    )
     with pytest.raises(SourceError) as error:
         loaders.load_crosswalk(actor=SYSTEM, path=path)
     assert error.value.element == "aichi/target/42"
@@ -204,11 +229,14 @@ def test_crosswalk_row_naming_unknown_target_is_refused(tmp_path: Path) -> None:
 
 def test_crosswalk_with_unknown_kind_and_bad_id(tmp_path: Path) -> None:
     path = tmp_path / "crosswalk.csv"
-    path.write_text("gbf_target,kind,related_id\nGBF-TARGET-01,ramsar_target,R-1\n", encoding="utf-8")
+    path.write_text(
+        "gbf_target,kind,related_id\nGBF-TARGET-01,ramsar_target,R-1\n", encoding="utf-8"
+    )
     with pytest.raises(SourceError, match=r"line 2.*unknown kind 'ramsar_target'"):
         loaders.load_crosswalk(actor=SYSTEM, path=path)
-    path.write_text("gbf_target,kind,related_id\nGBF-TARGET-X,aichi_target,AICHI-TARGET-1\n",
-                    encoding="utf-8")
+    path.write_text(
+        "gbf_target,kind,related_id\nGBF-TARGET-X,aichi_target,AICHI-TARGET-1\n", encoding="utf-8"
+    )
     with pytest.raises(SourceError, match=r"line 2 \[GBF-TARGET-X\]"):
         loaders.load_crosswalk(actor=SYSTEM, path=path)
 
@@ -218,7 +246,9 @@ def test_sdg_bad_yaml_and_bad_encoding(tmp_path: Path) -> None:
     shutil.copytree(loaders.DATA / "sdg", copy)
     before = state()
     goals = copy / "fr" / "global_goals.yml"
-    goals.write_text(goals.read_text(encoding="utf-8") + "99-x-title: [unclosed\n", encoding="utf-8")
+    goals.write_text(
+        goals.read_text(encoding="utf-8") + "99-x-title: [unclosed\n", encoding="utf-8"
+    )
     with pytest.raises(SourceError) as error:
         loaders.load_sdg(actor=SYSTEM, directory=copy)
     assert error.value.path.endswith("global_goals.yml") and error.value.line
@@ -230,7 +260,8 @@ def test_sdg_bad_yaml_and_bad_encoding(tmp_path: Path) -> None:
 
 
 def test_only_the_system_or_an_administrator_loads_reference_data(
-    django_user_model, kmgbf: Path  # type: ignore[no-untyped-def]
+    django_user_model,
+    kmgbf: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     user = django_user_model.objects.create_user("reporter", password="x" * 12)
     before = state()
@@ -247,22 +278,39 @@ def test_curated_relation_with_provenance_and_history(django_user_model) -> None
     subject = Element.objects.get(uid="gbf/target/3")
     obj = Element.objects.get(uid="sdg/target/15.1")
     with pytest.raises(PermissionDenied):
-        actions.add_relation(actor=reader, subject=subject, object=obj, type="contributes-to",
-                             source="x")
+        actions.add_relation(
+            actor=reader, subject=subject, object=obj, type="contributes-to", source="x"
+        )
     with pytest.raises(ValueError, match="confidence"):
-        actions.add_relation(actor=curator, subject=subject, object=obj, type="contributes-to",
-                             source="UNEP-WCMC mapping", confidence=1.5)
-    relation = actions.add_relation(actor=curator, subject=subject, object=obj,
-                                    type="contributes-to", source="UNEP-WCMC mapping",
-                                    confidence=0.8)
+        actions.add_relation(
+            actor=curator,
+            subject=subject,
+            object=obj,
+            type="contributes-to",
+            source="UNEP-WCMC mapping",
+            confidence=1.5,
+        )
+    relation = actions.add_relation(
+        actor=curator,
+        subject=subject,
+        object=obj,
+        type="contributes-to",
+        source="UNEP-WCMC mapping",
+        confidence=0.8,
+    )
     assert relation.origin == "curated"
     # A reload of the crosswalk leaves curated links alone.
     assert not loaders.load_crosswalk(actor=SYSTEM).changed
     actions.remove_relation(actor=curator, relation=relation, reason="superseded")
-    entries = list(AuditEntry.objects.filter(object_uid="gbf/target/3 contributes-to sdg/target/15.1")
-                   .order_by("id").values_list("action", "actor"))
-    assert entries == [("frameworks.relation.create", "curator"),
-                       ("frameworks.relation.delete", "curator")]
+    entries = list(
+        AuditEntry.objects.filter(object_uid="gbf/target/3 contributes-to sdg/target/15.1")
+        .order_by("id")
+        .values_list("action", "actor")
+    )
+    assert entries == [
+        ("frameworks.relation.create", "curator"),
+        ("frameworks.relation.delete", "curator"),
+    ]
 
 
 def test_load_reference_command_reports_and_refuses_unknown_sets() -> None:

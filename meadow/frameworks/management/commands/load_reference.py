@@ -17,8 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         names = ", ".join(name for name, *_ in REFERENCE_LOADERS)
-        parser.add_argument("only", nargs="*", metavar="SET",
-                            help=f"load only these sets (default: all of {names})")
+        parser.add_argument(
+            "only", nargs="*", metavar="SET", help=f"load only these sets (default: all of {names})"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         known = [name for name, *_ in REFERENCE_LOADERS]
@@ -26,10 +27,18 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"unknown set {unknown[0]!r}; choose from {', '.join(known)}")
         actor = SystemActor("load-reference")
-        chosen = [entry for entry in REFERENCE_LOADERS
-                  if not options["only"] or entry[0] in options["only"]]
-        bar = tqdm(chosen, desc="reference data", unit="set", file=self.stderr._out,
-                   disable=options["verbosity"] == 0)
+        chosen = [
+            entry
+            for entry in REFERENCE_LOADERS
+            if not options["only"] or entry[0] in options["only"]
+        ]
+        bar = tqdm(
+            chosen,
+            desc="reference data",
+            unit="set",
+            file=self.stderr._out,
+            disable=options["verbosity"] == 0,
+        )
         for name, description, run in bar:
             bar.set_postfix_str(name)
             try:
