@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "meadow.core",
     "meadow.audit",
     "meadow.frameworks",
     "meadow.places",
@@ -154,6 +155,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind"; name each enum after its model's choices.
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorKindEnum": "meadow.frameworks.models.IndicatorKind",
+        "PlaceKindEnum": "meadow.places.models.PlaceKind",
+        "GroupKindEnum": "meadow.places.models.GroupKind",
+    },
 }
 
 LOGGING = {

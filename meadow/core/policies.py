@@ -34,7 +34,7 @@ def require(name: str) -> Policy:
     return POLICIES[name]
 
 
-def check(name: str, actor: Actor, **context: Any) -> None:
+def check(name: str, actor: Actor, /, **context: Any) -> None:
     if not require(name)(actor, **context):
         raise PermissionDenied(f"{actor} may not do this ({name})")
 

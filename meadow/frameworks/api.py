@@ -102,8 +102,9 @@ class ElementSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True
     )
     parent: serializers.SlugRelatedField[Element] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="uid", read_only=True
+        slug_field="uid", read_only=True, allow_null=True
     )
+    order = serializers.IntegerField(read_only=True, help_text="Position in the framework")
     title = MultilingualField()
     short_title = MultilingualField()
     text = MultilingualField()
