@@ -102,7 +102,8 @@ def test_aichi_5_goals_20_targets() -> None:
     assert count("aichi", "target") == 20
     eleven = Element.objects.get(uid="aichi/target/11")
     assert eleven.parent is not None and eleven.parent.uid == "aichi/goal/C"
-    assert "17 per cent of terrestrial and inland water" in eleven.title["en"]
+    assert eleven.title == {"en": "Protected areas increased and improved"}
+    assert "17 per cent of terrestrial and inland water" in eleven.text["en"]
     examples = sum(
         len(e.extra.get("national_examples", []))
         for e in Element.objects.filter(framework__slug="aichi")

@@ -90,8 +90,8 @@ def read(directory: Path) -> FrameworkSpec:
                 level="target",
                 code=str(number),
                 order=100 + number,
-                title=_en(target.get("action"), targets_path, where),
-                short_title=_en(target.get("title"), targets_path, where),
+                title=_en(target.get("title"), targets_path, where),
+                text=_en(target.get("action"), targets_path, where),
                 parent_uid=f"aichi/goal/{goal}",
                 extra={"national_examples": activities} if activities else {},
             )

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.term import Node
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+from rdflib.term import Node
 
 from meadow.frameworks.sources import (
     ElementSpec,
