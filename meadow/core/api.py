@@ -1,67 +1,81 @@
-"""Shared REST pieces: pagination and a CSV renderer for every list endpoint."""
+"""Shared REST pieces: pagination, CSV, the ``lang`` parameter and six-language fields."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping
 from typing import Any
 
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.renderers import BaseRenderer
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from meadow.core import i18n
 
 
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 1000
+def language(request: Request) -> str:
+    """Content language asked for with ``?lang=`` (default: the interface language)."""
+    value = request.query_params.get("lang")
+    if not value:
+        return i18n.current()
+    try:
+        return i18n.normalise(value)
+    except ValueError:
+        message = _("%(value)r is not one of the six UN languages (%(codes)s)") % {
+            "value": value,
+            "codes": ", ".join(i18n.CONTENT_LANGUAGES),
+        }
+        raise ValidationError({"lang": [message]}) from None
 
 
-def _flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in row.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{name}."))
-        elif isinstance(value, list):
-            flat[name] = "|".join(
-                str(v) if not isinstance(v, Mapping) else str(v.get("uid", v)) for v in value
-            )
-        else:
-            flat[name] = "" if value is None else value
-    return flat
+def choice(request: Request, name: str, choices: list[str]) -> str | None:
+    """A query parameter that must be one of ``choices``; absent gives None."""
+    value = request.query_params.get(name)
+    if value and value not in choices:
+        message = _("%(value)r is not one of: %(choices)s") % {
+            "value": value,
+            "choices": ", ".join(choices),
+        }
+        raise ValidationError({name: [message]})
+    return value or None
 
 
-class CSVRenderer(BaseRenderer):
-    """Lists as CSV: nested fields become dotted columns (``title.en``), lists join with |."""
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    enum=list(i18n.CONTENT_LANGUAGES),
+    description=(
+        "Language of the single-language text fields (falling back to English); the "
+        "plural fields (names, titles...) hold every language."
+    ),
+)
 
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
 
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        if data is None:
-            return b""
-        rows: Iterable[Any]
-        if isinstance(data, Mapping) and "results" in data:
-            rows = data["results"]
-        elif isinstance(data, list):
-            rows = data
-        else:
-            rows = [data]
-        flat = [_flatten(r) if isinstance(r, Mapping) else {"value": r} for r in rows]
-        columns: list[str] = []
-        for row in flat:
-            for key in row:
-                if key not in columns:
-                    columns.append(key)
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(flat)
-        return out.getvalue().encode("utf-8")
+class SixLanguageText(serializers.DictField):
+    """A text in the six UN languages: a mapping of language code to text."""
+
+    child = serializers.CharField()
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalisedText(serializers.Field):
+    """A six-language text shown in the language of ``?lang=`` (English when missing)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return i18n.text(value, self.context.get("lang"))
+
+
+class LocalisedViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only endpoints whose text fields follow the ``lang`` parameter."""
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "lang": language(self.request)}

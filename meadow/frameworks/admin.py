@@ -7,28 +7,18 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from meadow.core.admin import ReadOnlyAdmin
 from meadow.frameworks import actions
 from meadow.frameworks.models import Element, Framework, Relation
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Framework)
-class FrameworkAdmin(ReadOnly):
+class FrameworkAdmin(ReadOnlyAdmin):
     list_display = ["slug", "version", "licence"]
 
 
 @admin.register(Element)
-class ElementAdmin(ReadOnly):
+class ElementAdmin(ReadOnlyAdmin):
     list_display = ["uid", "level", "kind", "code"]
     list_filter = ["framework", "level", "kind"]
     search_fields = ["uid", "code"]

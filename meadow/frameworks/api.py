@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,11 +11,16 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.routers import BaseRouter
 
 from meadow.core import i18n
+from meadow.core.api import (
+    LANG_PARAMETER,
+    LocalisedText,
+    LocalisedViewSet,
+    SixLanguageText,
+    choice,
+)
 from meadow.frameworks import queries
 from meadow.frameworks.models import (
     Element,
@@ -29,59 +31,25 @@ from meadow.frameworks.models import (
     RelationType,
 )
 
-LANG = OpenApiParameter(
-    "lang",
-    OpenApiTypes.STR,
-    enum=list(i18n.CONTENT_LANGUAGES),
-    description="Language of the flattened text fields (falls back to English).",
-)
-
-
-def _lang(request: Request) -> str:
-    value = request.query_params.get("lang")
-    if not value:
-        return i18n.current()
-    try:
-        return i18n.normalise(value)
-    except ValueError:
-        message = _("%(value)r is not one of the six UN languages (%(codes)s)") % {
-            "value": value,
-            "codes": ", ".join(i18n.CONTENT_LANGUAGES),
-        }
-        raise ValidationError({"lang": [message]}) from None
-
-
-def _choice(request: Request, name: str, choices: list[str]) -> str | None:
-    value = request.query_params.get(name)
-    if value and value not in choices:
-        message = _("%(value)r is not one of: %(choices)s") % {
-            "value": value,
-            "choices": ", ".join(choices),
-        }
-        raise ValidationError({name: [message]})
-    return value or None
-
-
-class MultilingualField(serializers.DictField):
-    """A six-language text: a mapping of language code to text."""
-
-    child = serializers.CharField()
+LANG = LANG_PARAMETER
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
-    name = MultilingualField()
-    description = MultilingualField()
-    name_text = serializers.SerializerMethodField()
+    name = LocalisedText(help_text="Name in the requested language")
+    names = SixLanguageText(source="name", help_text="Name in each of the six UN languages")
+    description = LocalisedText()
+    descriptions = SixLanguageText(source="description")
     elements = serializers.IntegerField(source="element_count", read_only=True)
-    url = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
         model = Framework
         fields = [
             "slug",
             "name",
-            "name_text",
+            "names",
             "description",
+            "descriptions",
             "version",
             "source",
             "source_url",
@@ -89,12 +57,6 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "elements",
             "url",
         ]
-
-    def get_name_text(self, obj: Framework) -> str:
-        return i18n.text(obj.name, self.context.get("lang"))
-
-    def get_url(self, obj: Framework) -> str:
-        return obj.get_absolute_url()
 
 
 class ElementSerializer(serializers.ModelSerializer):
@@ -105,15 +67,19 @@ class ElementSerializer(serializers.ModelSerializer):
         slug_field="uid", read_only=True, allow_null=True
     )
     order = serializers.IntegerField(read_only=True, help_text="Position in the framework")
-    title = MultilingualField()
-    short_title = MultilingualField()
-    text = MultilingualField()
     label = serializers.SerializerMethodField()  # type: ignore[assignment]
-    title_text = serializers.SerializerMethodField(help_text="Title in the requested language")
-    text_language = serializers.SerializerMethodField(
-        help_text="Language the title_text is in (differs from lang when it fell back)"
+    title = LocalisedText(help_text="Title in the requested language")
+    titles = SixLanguageText(source="title", help_text="Title in each of the six UN languages")
+    language = serializers.SerializerMethodField(
+        help_text="Language the title is given in (differs from lang when it fell back)"
     )
-    url = serializers.SerializerMethodField(help_text="Page of the element")
+    short_title = LocalisedText()
+    short_titles = SixLanguageText(source="short_title")
+    text = LocalisedText(help_text="Official text in the requested language")
+    texts = SixLanguageText(source="text")
+    url = serializers.CharField(
+        source="get_absolute_url", read_only=True, help_text="Page of the element"
+    )
 
     class Meta:
         model = Element
@@ -127,10 +93,12 @@ class ElementSerializer(serializers.ModelSerializer):
             "order",
             "label",
             "title",
+            "titles",
+            "language",
             "short_title",
+            "short_titles",
             "text",
-            "title_text",
-            "text_language",
+            "texts",
             "source_uri",
             "url",
         ]
@@ -138,14 +106,8 @@ class ElementSerializer(serializers.ModelSerializer):
     def get_label(self, obj: Element) -> str:
         return obj.label(self.context.get("lang"))
 
-    def get_title_text(self, obj: Element) -> str:
-        return i18n.pick(obj.title, self.context.get("lang"))[0]
-
-    def get_text_language(self, obj: Element) -> str:
+    def get_language(self, obj: Element) -> str:
         return i18n.pick(obj.title, self.context.get("lang"))[1]
-
-    def get_url(self, obj: Element) -> str:
-        return obj.get_absolute_url()
 
 
 class LinkSerializer(serializers.Serializer):
@@ -191,18 +153,11 @@ class RelationSerializer(serializers.ModelSerializer):
         fields = ["id", "subject", "type", "object", "origin", "source", "confidence", "note"]
 
 
-class MultilingualViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only endpoints whose text fields follow the ``lang`` parameter."""
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "lang": _lang(self.request)}
-
-
 @extend_schema_view(
     list=extend_schema(summary="List frameworks", parameters=[LANG]),
     retrieve=extend_schema(summary="One framework", parameters=[LANG]),
 )
-class FrameworkViewSet(MultilingualViewSet):
+class FrameworkViewSet(LocalisedViewSet):
     serializer_class = FrameworkSerializer
     lookup_field = "slug"
 
@@ -240,7 +195,7 @@ ELEMENT_FILTERS = [
         ],
     ),
 )
-class ElementViewSet(MultilingualViewSet):
+class ElementViewSet(LocalisedViewSet):
     lookup_field = "uid"
     lookup_value_regex = r"[a-z0-9-]+/[a-z-]+/[A-Za-z0-9.]+"
 
@@ -251,8 +206,8 @@ class ElementViewSet(MultilingualViewSet):
         params = self.request.query_params
         qs = queries.elements(
             framework=params.get("framework") or None,
-            level=_choice(self.request, "level", Level.values),
-            kind=_choice(self.request, "kind", IndicatorKind.values),
+            level=choice(self.request, "level", Level.values),
+            kind=choice(self.request, "kind", IndicatorKind.values),
             code=params.get("code") or None,
             parent=params.get("parent") or None,
         )
@@ -293,7 +248,7 @@ class RelationViewSet(viewsets.ReadOnlyModelViewSet):
         return queries.relations(
             element=params.get("element") or None,
             framework=params.get("framework") or None,
-            type=_choice(self.request, "type", RelationType.values),
+            type=choice(self.request, "type", RelationType.values),
             origin=params.get("origin") or None,
         )
 

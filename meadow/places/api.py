@@ -8,11 +8,16 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.routers import BaseRouter
 
-from meadow.core import i18n
+from meadow.core.api import (
+    LANG_PARAMETER,
+    LocalisedText,
+    LocalisedViewSet,
+    SixLanguageText,
+    choice,
+    language,
+)
 from meadow.places import queries
 from meadow.places.models import (
     GroupKind,
@@ -24,50 +29,17 @@ from meadow.places.models import (
     WeightSet,
 )
 
-LANG = OpenApiParameter(
-    "lang",
-    OpenApiTypes.STR,
-    enum=list(i18n.CONTENT_LANGUAGES),
-    description="Language of the flattened name and description fields (falls back to English); "
-    "the full six-language texts are in names and descriptions.",
-)
-
-
-def _lang(request: Request) -> str:
-    value = request.query_params.get("lang")
-    if not value:
-        return i18n.current()
-    try:
-        return i18n.normalise(value)
-    except ValueError as exc:
-        raise ValidationError({"lang": [str(exc)]}) from None
-
-
-def _choice(request: Request, name: str, choices: list[str]) -> str | None:
-    value = request.query_params.get(name)
-    if value and value not in choices:
-        raise ValidationError({name: [f"{value!r} is not one of: {', '.join(choices)}"]})
-    return value or None
-
-
-class SixLanguageTextField(serializers.DictField):
-    """A text in the six UN languages: a mapping of language code to text."""
-
-    child = serializers.CharField()
+LANG = LANG_PARAMETER
 
 
 class _Localised(serializers.ModelSerializer):
     """Adds ``name`` in the requested language beside ``names`` in all six."""
 
-    name = serializers.SerializerMethodField(help_text="Name in the requested language")
-    names = SixLanguageTextField(source="name", help_text="Name in each of the six UN languages")
-    url = serializers.SerializerMethodField(help_text="Page of the item")
-
-    def get_name(self, obj: Any) -> str:
-        return str(i18n.text(obj.name, self.context.get("lang")))
-
-    def get_url(self, obj: Any) -> str:
-        return str(obj.get_absolute_url())
+    name = LocalisedText(help_text="Name in the requested language")
+    names = SixLanguageText(source="name", help_text="Name in each of the six UN languages")
+    url = serializers.CharField(
+        source="get_absolute_url", read_only=True, help_text="Page of the item"
+    )
 
 
 class PlaceSerializer(_Localised):
@@ -79,7 +51,7 @@ class PlaceSerializer(_Localised):
     intermediate_region = serializers.SerializerMethodField(
         help_text="M49 code of the intermediate region"
     )
-    formal_names = SixLanguageTextField(
+    formal_names = SixLanguageText(
         source="formal_name", help_text="UNTERM formal name in each language"
     )
     groups = serializers.SerializerMethodField(help_text="Slugs of the groups it belongs to")
@@ -127,10 +99,8 @@ class PlaceSerializer(_Localised):
 
 
 class GroupSerializer(_Localised):
-    description = serializers.SerializerMethodField(
-        help_text="Description in the requested language"
-    )
-    descriptions = SixLanguageTextField(source="description")
+    description = LocalisedText(help_text="Description in the requested language")
+    descriptions = SixLanguageText(source="description")
     member_count = serializers.IntegerField(read_only=True)
     members = serializers.SerializerMethodField(help_text="Codes of the member places")
 
@@ -152,18 +122,13 @@ class GroupSerializer(_Localised):
             "url",
         ]
 
-    def get_description(self, obj: PlaceGroup) -> str:
-        return obj.description_text(self.context.get("lang"))
-
     def get_members(self, obj: PlaceGroup) -> list[str]:
         return [p.code for p in obj.members.all()]
 
 
 class WeightSetSerializer(_Localised):
-    description = serializers.SerializerMethodField(
-        help_text="Description in the requested language"
-    )
-    descriptions = SixLanguageTextField(source="description")
+    description = LocalisedText(help_text="Description in the requested language")
+    descriptions = SixLanguageText(source="description")
     value_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -183,9 +148,6 @@ class WeightSetSerializer(_Localised):
             "value_count",
             "url",
         ]
-
-    def get_description(self, obj: WeightSet) -> str:
-        return obj.description_text(self.context.get("lang"))
 
 
 class WeightSetDetailSerializer(WeightSetSerializer):
@@ -214,15 +176,6 @@ class WeightSerializer(serializers.ModelSerializer):
 
     def get_place_name(self, obj: Weight) -> str:
         return obj.place.label(self.context.get("lang"))
-
-
-class LocalisedViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only endpoints whose flattened texts follow the ``lang`` parameter."""
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = dict(super().get_serializer_context())
-        context["lang"] = _lang(self.request)
-        return context
 
 
 PLACE_FILTERS = [
@@ -262,7 +215,7 @@ class PlaceViewSet(LocalisedViewSet):
     def get_queryset(self) -> QuerySet[Place]:
         params = self.request.query_params
         return queries.places(
-            kind=_choice(self.request, "kind", PlaceKind.values),
+            kind=choice(self.request, "kind", PlaceKind.values),
             code=params.get("code") or None,
             region=params.get("region") or None,
             group=params.get("group") or None,
@@ -296,7 +249,7 @@ class GroupViewSet(LocalisedViewSet):
     def get_queryset(self) -> QuerySet[PlaceGroup]:
         params = self.request.query_params
         return queries.groups(
-            kind=_choice(self.request, "kind", GroupKind.values),
+            kind=choice(self.request, "kind", GroupKind.values),
             member=params.get("member") or None,
             defined_by=params.get("defined_by") or None,
         ).prefetch_related(Prefetch("members", queryset=Place.objects.order_by("code")))
@@ -336,9 +289,7 @@ class WeightViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = WeightSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = dict(super().get_serializer_context())
-        context["lang"] = _lang(self.request)
-        return context
+        return {**super().get_serializer_context(), "lang": language(self.request)}
 
     def get_queryset(self) -> QuerySet[Weight]:
         params = self.request.query_params

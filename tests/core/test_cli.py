@@ -33,6 +33,7 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
             ["meadow", "export", "skos", "gbf", "--format", "json-ld"],
         ),
         (["make-migrations-x", "a-b"], ["meadow", "make_migrations_x", "a-b"]),
+        (["help", "load-reference"], ["meadow", "help", "load_reference"]),
         (["--version"], ["meadow", "--version"]),
         ([], ["meadow"]),
     ],

@@ -22,8 +22,9 @@ def test_frameworks_list_counts_elements(client: Client) -> None:
     counts = {f["slug"]: f["elements"] for f in data["results"]}
     assert counts == {"gbf": 231, "aichi": 25, "sdg": 438}
     gbf = get(client, "/api/v1/frameworks/gbf/?lang=zh")
-    assert gbf["name_text"] == "昆明-蒙特利尔全球生物多样性框架"
+    assert gbf["name"] == "昆明-蒙特利尔全球生物多样性框架"
     assert gbf["licence"] == "CC BY 4.0 IGO"
+    assert gbf["names"]["fr"] == "Cadre mondial de la biodiversité de Kunming-Montréal"
 
 
 def test_elements_filter_by_framework_kind_and_level(client: Client) -> None:
@@ -49,14 +50,16 @@ def test_pagination(client: Client) -> None:
 
 def test_language_with_fallback(client: Client) -> None:
     zh = get(client, "/api/v1/elements/sdg/indicator/15.1.1/?lang=zh-Hans")
-    assert zh["title_text"] == "森林面积占陆地总面积的比例"
-    assert zh["text_language"] == "zh"
+    assert zh["title"] == "森林面积占陆地总面积的比例"
+    assert zh["language"] == "zh"
     # The GBF ontology has no Chinese: the English title comes back, marked as English.
     gbf = get(client, "/api/v1/elements/gbf/target/3/?lang=zh")
-    assert gbf["title_text"] == "30% of areas are effectively conserved"
-    assert gbf["text_language"] == "en"
+    assert gbf["title"] == "30% of areas are effectively conserved"
+    assert gbf["language"] == "en"
     french = get(client, "/api/v1/elements/gbf/target/3/?lang=fr")
-    assert french["title_text"] == "Conserver 30 % des terres, des eaux et des mers"
+    assert french["title"] == "Conserver 30 % des terres, des eaux et des mers"
+    assert french["text"].startswith("Faire en sorte que, d'ici à 2030")
+    assert set(french["texts"]) == {"en", "es", "fr"}
     error = get(client, "/api/v1/elements/?lang=de", status=400)
     assert "six UN languages" in error["lang"][0]
 
@@ -96,7 +99,7 @@ def test_csv(client: Client) -> None:
     assert len(rows) == 17
     assert rows[14]["uid"] == "sdg/goal/15"
     # As in the source file, with ASCII commas.
-    assert rows[14]["title.zh"] == (
+    assert rows[14]["titles.zh"] == (
         "保护、恢复和促进可持续利用陆地生态系统,可持续管理森林,防治荒漠化,制止和扭转土地退化,遏制生物多样性的丧失"
     )
     relations = client.get("/api/v1/relations/?element=gbf/target/3&format=csv")
