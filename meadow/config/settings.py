@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "meadow.audit",
     "meadow.frameworks",
     "meadow.places",
+    "meadow.indicators",
     "meadow.site",
 ]
 

@@ -80,7 +80,11 @@ def clean(values: Mapping[str, object] | None, *, field: str = "text") -> dict[s
             continue
         if not isinstance(value, str):
             raise ValueError(f"{field}[{key}]: expected text, got {type(value).__name__}")
-        stripped = " ".join(value.split()) if "\n" not in value else value.strip()
+        # Single-line texts get their runs of white space collapsed; multi-line texts
+        # (official text with paragraphs) keep their line breaks.
+        stripped = value.strip()
+        if "\n" not in stripped:
+            stripped = " ".join(stripped.split())
         if stripped:
             out[code] = stripped
     return dict(sorted(out.items()))

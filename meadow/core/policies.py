@@ -55,3 +55,21 @@ def can_edit_frameworks(actor: Actor, **_: Any) -> bool:
 def can_edit_places(actor: Actor, **_: Any) -> bool:
     """Places, groups and weights are curated by staff."""
     return is_staff(actor)
+
+
+@policy("indicators.import")
+def can_import_indicator_data(actor: Actor, **_: Any) -> bool:
+    """Indicator data are imported by staff (country roles arrive with national teams)."""
+    return is_staff(actor)
+
+
+@policy("indicators.edit")
+def can_edit_indicator_goals(actor: Actor, **_: Any) -> bool:
+    """Baselines and targets are set by staff."""
+    return is_staff(actor)
+
+
+@policy("indicators.assess")
+def can_assess(actor: Actor, **_: Any) -> bool:
+    """Progress is recomputed by the system or by staff."""
+    return is_staff(actor)

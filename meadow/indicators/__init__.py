@@ -1,0 +1,1 @@
+"""Indicator data: series, observations, imports and exports, baselines, targets and progress."""
