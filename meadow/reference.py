@@ -5,10 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from meadow.core.actors import Actor
 from meadow.frameworks.loaders import LOADERS as FRAMEWORK_LOADERS
+from meadow.frameworks.sources import SourceError
 from meadow.places import loaders as places
+
+
+def load_goals(*, actor: Actor) -> Any:
+    """Baselines and targets set by the GBF and the SDGs for their indicators."""
+    from meadow.indicators import actions, goals
+
+    try:
+        return actions.import_goals(goals.SHIPPED, actor=actor)
+    except actions.ImportRejected as exc:
+        first = exc.problems[0]
+        raise SourceError(
+            first.location.file,
+            first.reason,
+            line=first.location.row,
+            element=first.location.column,
+        ) from None
+
 
 REFERENCE_LOADERS: list[tuple[str, str, Callable[..., Any]]] = [
     (places.NAME, places.DESCRIPTION, places.load_places),
     *[(loader.name, loader.description, loader.run) for loader in FRAMEWORK_LOADERS],
+    ("goals", "Indicator goals set by the GBF and the SDGs", load_goals),
 ]

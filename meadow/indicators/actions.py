@@ -574,3 +574,86 @@ def set_goal(
         after=goal.as_dict(),
     )
     return goal
+
+
+@dataclass
+class GoalsReport:
+    name: str = "goals"
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        return (
+            f"goals: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+@action("indicators.edit")
+def import_goals(path: Path, *, actor: Actor) -> GoalsReport:
+    """Set every goal of a goals file, all or nothing; unchanged goals are left alone."""
+    from meadow.frameworks.models import Element
+    from meadow.indicators import goals
+
+    rows, problems = goals.read(path)
+    codes = Codes()
+    resolved = []
+    for row in rows:
+        element = Element.objects.filter(uid=row.indicator, level="indicator").first()
+        if element is None:
+            problems.append(
+                Problem(
+                    Location(row.location.file, row.location.row, "indicator"),
+                    f"{row.indicator!r} is not an indicator",
+                )
+            )
+            continue
+        place = None
+        if row.place:
+            place = codes.place(row.place)
+            if place is None:
+                problems.append(
+                    Problem(
+                        Location(row.location.file, row.location.row, "place"),
+                        f"{row.place!r} is not a known place",
+                    )
+                )
+                continue
+        resolved.append((row, element, place))
+    if problems:
+        raise ImportRejected(problems)
+    report = GoalsReport()
+    for row, element, place in resolved:
+        values = {
+            "direction": row.direction,
+            "baseline_year": row.baseline_year,
+            "baseline_value": row.baseline_value,
+            "target_year": row.target_year,
+            "target_value": row.target_value,
+            "natural_limit": row.natural_limit,
+            "source": row.source,
+        }
+        current = Goal.objects.filter(indicator=element, place=place, series=None).first()
+        name = f"{element.uid}@{place.code if place else '*'}"
+        if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+            report.unchanged += 1
+            continue
+        set_goal(
+            actor=actor,
+            indicator=element,
+            place=place,
+            direction=row.direction,
+            baseline_year=row.baseline_year,
+            baseline_value=row.baseline_value,
+            target_year=row.target_year,
+            target_value=row.target_value,
+            natural_limit=row.natural_limit,
+            source=row.source,
+        )
+        (report.updated if current else report.created).append(name)
+    return report

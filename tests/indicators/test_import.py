@@ -306,3 +306,29 @@ def test_import_command(sample: Path, capsys: pytest.CaptureFixture[str]) -> Non
     with pytest.raises(CommandError, match="1 problem"):
         call_command("import", str(sample), "--format", "opensdg", "--place", "FRA", verbosity=0)
     assert "'n/a' is not a number" in capsys.readouterr().err
+
+
+def test_shipped_goals_are_loaded_and_a_goals_file_is_checked_whole(tmp_path: Path) -> None:
+    from meadow.indicators.models import Goal
+
+    protected = Goal.objects.get(indicator__uid="gbf/indicator/3.1", place=None, series=None)
+    assert (protected.direction, protected.target_year, protected.target_value) == (1, 2030, 30)
+    assert "target 3" in protected.source
+    bad = tmp_path / "goals.csv"
+    bad.write_text(
+        "indicator,place,direction,baseline_year,baseline_value,target_year,target_value,"
+        "natural_limit,source\n"
+        "gbf/indicator/A.1,GBR,up,,,,,,x\n"
+        "gbf/indicator/A.1,GBR,increase,,,2030,,,x\n"
+        "gbf/indicator/Z.9,,increase,,,,,,x\n",
+        encoding="utf-8",
+    )
+    before = (Goal.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(actions.ImportRejected) as rejected:
+        actions.import_goals(bad, actor=SYSTEM)
+    assert [str(p) for p in rejected.value.problems] == [
+        "goals.csv, row 2, column direction: 'up': write increase or decrease",
+        "goals.csv, row 3, column target_value: a target needs both a year and a value",
+        "goals.csv, row 4, column indicator: 'gbf/indicator/Z.9' is not an indicator",
+    ]
+    assert (Goal.objects.count(), AuditEntry.objects.count()) == before

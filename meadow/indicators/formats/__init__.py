@@ -42,4 +42,10 @@ def writer(name: str) -> Writer:
 
 def _load() -> None:
     # Format modules register themselves on import; listed here so none is forgotten.
-    from meadow.indicators.formats import opensdg  # noqa: F401
+    from meadow.indicators.formats import (  # noqa: F401
+        csvmap,
+        datapackage,
+        opensdg,
+        ort,
+        sdmx_formats,
+    )

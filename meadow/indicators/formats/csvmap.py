@@ -155,10 +155,10 @@ def _find(header: list[str], name: str) -> int | None:
 
 
 def _layout(
-    header: list[str], options: ReadOptions, file: str, result: ReadResult
+    header: list[str], line: int, options: ReadOptions, file: str, result: ReadResult
 ) -> Layout | None:
     """Match the header against the mapping; report every mismatch."""
-    header_location = Location(file, 1)
+    header_location = Location(file, line)
     roles: dict[str, int] = {}
     dims: dict[str, int] = {}
     ignored: set[int] = set()
@@ -181,7 +181,7 @@ def _layout(
         index = _find(header, column)
         if index is None:
             result.error(
-                Location(file, 1, column),
+                Location(file, line, column),
                 f"no column {column!r} (mapped to {key}); the header has "
                 f"{', '.join(repr(h) for h in header)}",
                 "missing-column",
@@ -202,10 +202,10 @@ def _layout(
     required = [*REQUIRED, *([] if options.place else ["place"])]
     for role in required:
         if role not in roles and role not in options.columns:
-            names = ", ".join(DEFAULT_COLUMNS[role])
+            looked = ", ".join(DEFAULT_COLUMNS[role])
             result.error(
                 header_location,
-                f"no {role} column: looked for {names}; name it in the column mapping "
+                f"no {role} column: looked for {looked}; name it in the column mapping "
                 f"({role}=<column>)",
                 "missing-column",
             )
@@ -219,7 +219,7 @@ def _layout(
             continue
         if not name:
             result.warn(
-                Location(file, 1, f"#{index + 1}"),
+                Location(file, line, f"#{index + 1}"),
                 f"column {index + 1} has no header; it is not read",
                 "unnamed-column",
             )
@@ -229,7 +229,7 @@ def _layout(
     for index, name in enumerate(header):
         if name and name in seen:
             result.error(
-                Location(file, 1, name),
+                Location(file, line, name),
                 f"column {name!r} appears twice (columns {seen[name] + 1} and {index + 1})",
                 "bad-header",
             )
@@ -259,23 +259,28 @@ class CSVReader(Reader):
         if not text.strip():
             result.error(Location(file), "the file is empty", "empty")
             return result
-        first_line = text.split("\n", 1)[0]
+        first_line = next(line for line in text.splitlines() if line.strip())
         delimiter = sniff_delimiter(first_line)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        header: list[str] = []
         try:
-            header = [h.strip() for h in next(reader)]
+            while not any(header):
+                header = [h.strip() for h in next(reader)]
         except csv.Error as exc:
-            result.error(Location(file, 1), f"unreadable header ({exc})", "bad-header")
+            result.error(
+                Location(file, reader.line_num), f"unreadable header ({exc})", "bad-header"
+            )
             return result
+        header_line = reader.line_num
         if len(header) == 1:
             result.error(
-                Location(file, 1),
+                Location(file, header_line),
                 f"the header {first_line.strip()[:80]!r} is a single column: the file is not "
                 "separated by commas, semicolons or tabs",
                 "delimiter",
             )
             return result
-        layout = _layout(header, options, file, result)
+        layout = _layout(header, header_line, options, file, result)
         if layout is None:
             return result
         self._rows(_records(reader), header, layout, delimiter, options, file, result)
@@ -292,6 +297,7 @@ class CSVReader(Reader):
         result: ReadResult,
     ) -> None:
         roles = layout.roles
+        names = {role: header[index] for role, index in roles.items()}
         frameworks: dict[str, int] = {}
         skipped = 0
         for line, row, last, failure in records:
@@ -321,10 +327,6 @@ class CSVReader(Reader):
                 result.error(Location(file, line), reason, code)
                 continue
             cells = {role: row[index].strip() for role, index in roles.items()}
-
-            def column(role: str) -> str:
-                return header[roles[role]] if role in roles else ""
-
             value_text = cells["value"]
             if not value_text:
                 skipped += 1
@@ -332,36 +334,38 @@ class CSVReader(Reader):
             value = parse_number(value_text, decimal_comma=delimiter != ",")
             if value is None:
                 result.error(
-                    Location(file, line, column("value")),
+                    Location(file, line, names["value"]),
                     f"{value_text!r} is not a number",
                     "not-a-number",
                 )
             period = cells["period"]
             if not period:
-                result.error(Location(file, line, column("period")), "empty period", "empty-period")
+                result.error(Location(file, line, names["period"]), "empty period", "empty-period")
             else:
                 try:
                     periods.parse(period)
                 except periods.PeriodError as exc:
-                    result.error(Location(file, line, column("period")), str(exc), "bad-period")
+                    result.error(Location(file, line, names["period"]), str(exc), "bad-period")
                     period = ""
             indicator = cells["indicator"]
             if not indicator:
                 result.error(
-                    Location(file, line, column("indicator")),
+                    Location(file, line, names["indicator"]),
                     "empty indicator code",
                     "empty-indicator",
                 )
             place = cells.get("place") or options.place
             if not place:
-                result.error(Location(file, line, column("place")), "empty place code", "no-place")
+                result.error(
+                    Location(file, line, names.get("place", "")), "empty place code", "no-place"
+                )
             multiplier = 0
             if multiplier_text := cells.get("unit_multiplier", ""):
                 try:
                     multiplier = int(multiplier_text)
                 except ValueError:
                     result.error(
-                        Location(file, line, column("unit_multiplier")),
+                        Location(file, line, names["unit_multiplier"]),
                         f"{multiplier_text!r} is not a whole power of ten (0, 3, 6...)",
                         "bad-multiplier",
                     )
@@ -391,14 +395,16 @@ class CSVReader(Reader):
         if len(frameworks) > 1:
             listed = ", ".join(f"{name} (line {line})" for name, line in frameworks.items())
             result.error(
-                Location(file, sorted(frameworks.values())[1], header[roles["framework"]]),
+                Location(file, sorted(frameworks.values())[1], names["framework"]),
                 f"the rows name more than one framework: {listed}; import one framework per file",
                 "mixed-frameworks",
             )
         elif frameworks:
             result.framework = next(iter(frameworks))
         if skipped:
-            result.warn(Location(file), f"{skipped} rows have no value and were skipped", "no-value")
+            result.warn(
+                Location(file), f"{skipped} rows have no value and were skipped", "no-value"
+            )
 
 
 def _records(reader: Any) -> Iterator[tuple[int, list[str] | None, bool, str]]:
@@ -429,21 +435,30 @@ def _records(reader: Any) -> Iterator[tuple[int, list[str] | None, bool, str]]:
         yield pending[0], pending[1], True, pending[2]
 
 
-def columns_for(series: list[ExportSeries]) -> tuple[list[str], list[str]]:
-    """The written header, and the disaggregation dimensions in the order they appear in it."""
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The written header; the dimensions in its order, each with its column name."""
+
+    header: list[str]
+    dims: list[tuple[str, str]]  # (dimension, column name)
+
+
+def columns_for(series: list[ExportSeries]) -> Columns:
     name = {role: names[0] for role, names in DEFAULT_COLUMNS.items()}
-    dims = sorted({dim for item in series for dim, _ in item.disaggregation})
     taken = {n.casefold() for n in name.values()}
     # A dimension named like a role column (Open SDG data have "Source" or "Comment"
     # breakdowns) gets a dim: prefix, which the reader takes off again.
-    headers = [f"dim:{dim}" if dim.casefold() in taken else dim for dim in dims]
+    dims = [
+        (dim, f"dim:{dim}" if dim.casefold() in taken else dim)
+        for dim in sorted({dim for item in series for dim, _ in item.disaggregation})
+    ]
     header = [
         name["indicator"],
         name["framework"],
         name["series"],
         name["place"],
         name["period"],
-        *headers,
+        *(column for _, column in dims),
         name["value"],
         name["unit"],
         name["unit_multiplier"],
@@ -452,11 +467,11 @@ def columns_for(series: list[ExportSeries]) -> tuple[list[str], list[str]]:
         name["footnote"],
         name["source"],
     ]
-    return header, dims
+    return Columns(header, dims)
 
 
-def rows_for(series: list[ExportSeries], dims: list[str]) -> Iterator[list[str]]:
-    """One row per observation, in the column order of ``columns_for``."""
+def rows_for(series: list[ExportSeries], columns: Columns) -> Iterator[list[str]]:
+    """One row per observation, in the order of ``columns.header``."""
     for item in series:
         values = dict(item.disaggregation)
         for period, value, status, comment in item.observations:
@@ -466,7 +481,7 @@ def rows_for(series: list[ExportSeries], dims: list[str]) -> Iterator[list[str]]
                 item.series_code,
                 item.place,
                 period,
-                *(values.get(dim, "") for dim in dims),
+                *(values.get(dim, "") for dim, _ in columns.dims),
                 format_number(value),
                 item.unit,
                 str(item.unit_multiplier),
@@ -493,6 +508,6 @@ class CSVWriter(Writer):
     extension = "csv"
 
     def write(self, series: list[ExportSeries], destination: Path) -> list[Path]:
-        header, dims = columns_for(series)
-        write_table(destination, header, rows_for(series, dims))
+        columns = columns_for(series)
+        write_table(destination, columns.header, rows_for(series, columns))
         return [destination]
