@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from meadow import audit
-from meadow.core.actions import action
+from meadow.core.actions import action, after_commit
 from meadow.core.actors import Actor, SystemActor, label
 from meadow.indicators import periods
 from meadow.indicators.formats import reader
@@ -213,6 +213,7 @@ def import_data(
     options: ReadOptions | None = None,
     name: str = "",
     progress: Progress | None = None,
+    reassess: bool = True,
 ) -> ImportResult:
     """Read, validate and store a file or folder, all or nothing.
 
@@ -406,6 +407,8 @@ def import_data(
     )
     notify("writing", total, total)
     affected = sorted({key_to_id[k] for k in series_specs} | {c.series_id for c in change_rows})
+    if reassess:
+        _reassess_after_commit(affected, actor)
     return ImportResult(
         record, record.added, record.changed, record.removed, unchanged, warnings, affected
     )
@@ -432,6 +435,21 @@ def _store_metadata(
             format=fmt,
             defaults={"fields": layout, "source_import": record},
         )
+
+
+def _reassess_after_commit(series_ids: list[int], actor: Actor) -> None:
+    """Once the import is stored, assess the series it touched in a background job."""
+    from meadow.jobs.runner import enqueue
+
+    def start() -> None:
+        enqueue(
+            "assess",
+            "meadow.indicators.assess.run_job",
+            created_by=None if isinstance(actor, SystemActor) else actor,
+            series_ids=series_ids,
+        )
+
+    after_commit(start)
 
 
 class UndoRefused(Exception):
@@ -505,6 +523,7 @@ def undo_import(record: Import, *, actor: Actor) -> Import:
     record.undone_at = timezone.now()
     record.undone_by = label(actor)
     record.save(update_fields=["status", "undone_at", "undone_by"])
+    _reassess_after_commit(sorted({c.series_id for c in changes}), actor)
     audit.record(
         actor=actor,
         action="indicators.import.undo",
