@@ -284,7 +284,12 @@ def import_data(
         if obs.pk not in matched:
             changes_plan.append(("removed", None, obs))
     if not changes_plan:
-        return ImportResult(None, unchanged=unchanged, warnings=warnings)
+        return ImportResult(
+            None,
+            unchanged=unchanged,
+            warnings=warnings,
+            series_ids=sorted(s.pk for s in existing_series.values()),
+        )
 
     checksum, size = _checksum(read)
     record = Import.objects.create(

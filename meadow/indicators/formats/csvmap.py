@@ -6,14 +6,17 @@
   from ``ReadOptions.place``), ``unit``, ``unit_multiplier``, ``status``, ``comment``,
   ``series``, ``footnote``, ``source`` and ``framework``;
 - ``dim:<name>``: the column holds the disaggregation dimension ``<name>``;
+- ``attr:<name>``: the column holds the series attribute ``<name>``, a detail of the
+  source kept so that an export gives it back (an Open SDG ``archived`` flag);
 - ``ignore:<column>``: the column is not read (the value of the entry is not used).
 
 A role left out of the mapping is looked up under the usual names (``Indicator``,
 ``Year``, ``REF_AREA``...; see ``DEFAULT_COLUMNS``), without regard to case. Every other
-column is a disaggregation dimension named after its header (a header ``dim:<name>``
-gives the dimension ``<name>``). The writer uses the first of the usual names, and the
-``dim:`` prefix for a dimension named like one of them, so that a file it writes reads
-back with no mapping at all.
+column is a disaggregation dimension named after its header; a header ``dim:<name>``
+gives the dimension ``<name>`` and a header ``attr:<name>`` the attribute ``<name>``.
+The writer uses the first of the usual names, the ``dim:`` prefix for a dimension named
+like one of them and ``attr:`` for attributes, so that a file it writes reads back with
+no mapping at all.
 
 The file must be UTF-8 (a byte-order mark is allowed) and comma, semicolon or tab
 separated; the separator is read from the header line. In a file separated by
@@ -122,17 +125,15 @@ def decode(raw: bytes, file: str, result: ReadResult) -> str | None:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        guess = ""
-        try:
-            sample = raw[max(0, exc.start - 20) : exc.start + 20].decode("cp1252")
-            guess = f" near {sample.strip()!r} read as Windows-1252"
-        except UnicodeDecodeError:
-            pass
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        end = raw.find(b"\n", exc.start)
+        # The line read as Windows-1252 usually shows which character was meant.
+        shown = raw[start : end if end >= 0 else len(raw)][:80].decode("cp1252", "replace")
+        guess = f" in {shown.strip()!r} (read as Windows-1252)"
         result.error(
             Location(file, line),
             f"not UTF-8: byte 0x{raw[exc.start]:02X} at offset {exc.start} "
-            f"(line {line}, byte {column} of the line) cannot be decoded{guess}; "
+            f"(line {line}, byte {exc.start - start + 1} of the line) cannot be decoded{guess}; "
             "save the file as UTF-8",
             "encoding",
         )
@@ -145,6 +146,7 @@ class Layout:
 
     roles: dict[str, int]
     dims: dict[str, int]
+    attributes: dict[str, int]
 
 
 def _find(header: list[str], name: str) -> int | None:
@@ -161,6 +163,8 @@ def _layout(
     header_location = Location(file, line)
     roles: dict[str, int] = {}
     dims: dict[str, int] = {}
+    attributes: dict[str, int] = {}
+    prefixed = {"dim:": dims, "attr:": attributes}
     ignored: set[int] = set()
     ok = True
     for key, column in options.columns.items():
@@ -169,11 +173,12 @@ def _layout(
             if index is not None:
                 ignored.add(index)
             continue
-        if key not in ROLES and not key.startswith("dim:"):
+        prefix = next((p for p in prefixed if key.startswith(p) and len(key) > len(p)), "")
+        if key not in ROLES and not prefix:
             result.error(
                 header_location,
                 f"the column mapping names an unknown role {key!r}; roles are "
-                f"{', '.join(ROLES)}, dim:<name> and ignore:<column>",
+                f"{', '.join(ROLES)}, dim:<name>, attr:<name> and ignore:<column>",
                 "bad-mapping",
             )
             ok = False
@@ -187,8 +192,8 @@ def _layout(
                 "missing-column",
             )
             ok = False
-        elif key.startswith("dim:"):
-            dims[key.removeprefix("dim:")] = index
+        elif prefix:
+            prefixed[prefix][key.removeprefix(prefix)] = index
         else:
             roles[key] = index
     for role, names in DEFAULT_COLUMNS.items():
@@ -205,17 +210,19 @@ def _layout(
             looked = ", ".join(DEFAULT_COLUMNS[role])
             result.error(
                 header_location,
-                f"no {role} column: looked for {looked}; name it in the column mapping "
+                f"no {role} column: looked for {looked} in "
+                f"{', '.join(repr(h) for h in header)}; name it in the column mapping "
                 f"({role}=<column>)",
                 "missing-column",
             )
             ok = False
-    used = set(roles.values()) | set(dims.values()) | ignored
+    used = set(roles.values()) | set(dims.values()) | set(attributes.values()) | ignored
     for index, name in enumerate(header):
         if index in used:
             continue
-        if name.startswith("dim:") and len(name) > 4:
-            dims[name.removeprefix("dim:")] = index
+        prefix = next((p for p in prefixed if name.startswith(p) and len(name) > len(p)), "")
+        if prefix:
+            prefixed[prefix][name.removeprefix(prefix)] = index
             continue
         if not name:
             result.warn(
@@ -235,7 +242,7 @@ def _layout(
             )
             ok = False
         seen.setdefault(name, index)
-    return Layout(roles, dims) if ok else None
+    return Layout(roles, dims, attributes) if ok else None
 
 
 @register_reader
@@ -390,6 +397,9 @@ class CSVReader(Reader):
                     series_code=cells.get("series", ""),
                     source=cells.get("source", ""),
                     footnote=cells.get("footnote", ""),
+                    attributes=disaggregation(
+                        {name: row[index] for name, index in layout.attributes.items()}
+                    ),
                 )
             )
         if len(frameworks) > 1:
@@ -441,6 +451,7 @@ class Columns:
 
     header: list[str]
     dims: list[tuple[str, str]]  # (dimension, column name)
+    attributes: list[tuple[str, str]]  # (attribute, column name)
 
 
 def columns_for(series: list[ExportSeries]) -> Columns:
@@ -467,13 +478,19 @@ def columns_for(series: list[ExportSeries]) -> Columns:
         name["footnote"],
         name["source"],
     ]
-    return Columns(header, dims)
+    attributes = [
+        (attribute, f"attr:{attribute}")
+        for attribute in sorted({a for item in series for a, _ in item.attributes})
+    ]
+    header += [column for _, column in attributes]
+    return Columns(header, dims, attributes)
 
 
 def rows_for(series: list[ExportSeries], columns: Columns) -> Iterator[list[str]]:
     """One row per observation, in the order of ``columns.header``."""
     for item in series:
         values = dict(item.disaggregation)
+        attributes = dict(item.attributes)
         for period, value, status, comment in item.observations:
             yield [
                 item.indicator,
@@ -489,6 +506,7 @@ def rows_for(series: list[ExportSeries], columns: Columns) -> Iterator[list[str]
                 comment,
                 item.footnote,
                 item.source,
+                *(attributes.get(name, "") for name, _ in columns.attributes),
             ]
 
 

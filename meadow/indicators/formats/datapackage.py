@@ -71,6 +71,7 @@ def _has_unique_keys(series: list[ExportSeries]) -> bool:
             item.unit,
             item.unit_multiplier,
             item.disaggregation,
+            item.attributes,
         )
         for period, *_ in item.observations:
             if (identity, period) in seen:
@@ -106,8 +107,19 @@ class DataPackageWriter(Writer):
 
         role_of = {names[0]: role for role, names in DEFAULT_COLUMNS.items()}
         dim_of = {column: dim for dim, column in columns.dims}
+        attribute_of = {column: attribute for attribute, column in columns.attributes}
         fields: list[dict[str, Any]] = []
         for column in columns.header:
+            if column in attribute_of:
+                fields.append(
+                    {
+                        "name": column,
+                        "type": "string",
+                        "description": f"Series attribute kept from the source: "
+                        f"{attribute_of[column]}",
+                    }
+                )
+                continue
             if column in dim_of:
                 fields.append(
                     {
@@ -133,6 +145,7 @@ class DataPackageWriter(Writer):
             schema["primaryKey"] = [
                 *(name[role] for role in KEY_ROLES),
                 *dim_of,
+                *attribute_of,
                 name["period"],
             ]
         title, package_name = _title_and_name(series)

@@ -10,11 +10,12 @@ stale or absent), merged cells in the data area, a missing column, text where a 
 belongs. The place comes from ``ReadOptions.place``; indicator codes belong to the GBF
 unless ``ReadOptions.framework`` says otherwise.
 
-Two extensions let a workbook carry everything a Meadow series has: a row with several
-disaggregations lists them with ``; `` in both columns (``Sex; Age`` and
-``Female; 15-24``), and a unit multiplier is written after the unit as ``(x 10^3)``.
-The template has no column for the observation status, which the writer leaves out; an
-observation's comment is written on a line of its own after the series footnote.
+Two extensions carry more of a Meadow series: a row with several disaggregations lists
+them one a line in both cells (``Age`` and ``Sex`` on two lines, ``15-24`` and
+``Female`` on two lines), and a unit multiplier follows the unit as ``(x 10^3)``. The
+template has no place for an observation's status, a series code or other series
+attributes, which the writer leaves out; an observation's comment goes on a line of its
+own after the series footnote.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ HEADER_SEARCH_ROWS = 50
 YES = {"yes", "y", "true", "1", "oui", "sí", "si"}
 NO = {"no", "n", "false", "0", "non"}
 MULTIPLIER = re.compile(r"^(.*?)\s*\(x\s*10\^(-?\d+)\)$")
-SEPARATOR = ";"
+SEPARATOR = "\n"
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Fixed package timestamps so that the same data always gives the same bytes.
@@ -236,7 +237,7 @@ class ORTReader(Reader):
                     )
         if missing or header_row in refused:
             return
-        rows = 0
+        rows = skipped = 0
         for row in sheet.iter_rows(min_row=header_row + 1):
             cells = {name: row[index - 1] for name, index in columns.items() if index <= len(row)}
             if all(c.value in (None, "") for c in cells.values()):
@@ -244,12 +245,23 @@ class ORTReader(Reader):
             rows += 1
             if row[0].row in refused:
                 continue
+            if cells[VALUE].value in (None, ""):
+                # A template lists indicators with rows left for the values; unfilled ones
+                # are not data.
+                skipped += 1
+                continue
             record = self._record(cells, row[0].row, file, title, options, result)
             if record is not None:
                 result.records.append(record)
         if not rows:
             result.error(
                 Location(file, header_row, sheet=title), "no data rows under the header", "empty"
+            )
+        if skipped:
+            result.warn(
+                Location(file, sheet=title),
+                f"{skipped} rows have no value and were skipped",
+                "no-value",
             )
 
     def _record(
@@ -286,12 +298,9 @@ class ORTReader(Reader):
                     result.error(at(YEAR), str(exc), "bad-period")
                     ok = False
         value = _number(cells[VALUE].value)
-        raw_value = cells[VALUE].value
-        if raw_value is None or raw_value == "":
-            result.warn(at(VALUE), "no value; the row is skipped", "no-value")
-            return None
         if value is None:
-            result.error(at(VALUE), f"{_text(raw_value)!r} is not a number", "not-a-number")
+            text = _text(cells[VALUE].value)
+            result.error(at(VALUE), f"{text!r} is not a number", "not-a-number")
             ok = False
         dims = self._disaggregation(cells, at, result)
         if dims is None:
@@ -320,8 +329,8 @@ class ORTReader(Reader):
         flag = _text(cells[IS_DISAGGREGATION].value).casefold()
         if isinstance(cells[IS_DISAGGREGATION].value, bool):
             flag = "yes" if cells[IS_DISAGGREGATION].value else "no"
-        kinds = [k.strip() for k in _text(cells[TYPE].value).split(SEPARATOR) if k.strip()]
-        values = [v.strip() for v in _text(cells[DISAGGREGATION].value).split(SEPARATOR)]
+        kinds = [k.strip() for k in _text(cells[TYPE].value).splitlines() if k.strip()]
+        values = [v.strip() for v in _text(cells[DISAGGREGATION].value).splitlines()]
         values = [v for v in values if v]
         if not flag:
             # Left blank: the row is a disaggregation when it names one.
@@ -397,8 +406,8 @@ def _rows(series: list[ExportSeries]) -> Iterator[list[Any]]:
                 item.indicator,
                 item.indicator_title,
                 "Yes" if dims else "No",
-                f"{SEPARATOR} ".join(d for d, _ in dims),
-                f"{SEPARATOR} ".join(v for _, v in dims),
+                SEPARATOR.join(d for d, _ in dims),
+                SEPARATOR.join(v for _, v in dims),
                 year,
                 unit,
                 value,

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from meadow.analytics.memory import keep_freed_memory
 from meadow.core.actors import SystemActor
 from meadow.indicators.assess import assess
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--series", type=int, action="append", help="only these series ids")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        keep_freed_memory()
         bar = tqdm(total=1, desc="assess", file=self.stderr._out, disable=options["verbosity"] == 0)
 
         def progress(stage: str, done: int, total: int) -> None:
