@@ -112,7 +112,7 @@ def validate(
                         Location(
                             record.location.file,
                             record.location.row,
-                            "indicator",
+                            record.location.column or "indicator",
                             record.location.sheet,
                         ),
                         f"{record.indicator!r} is not an indicator of {framework}",
@@ -129,7 +129,7 @@ def validate(
                         Location(
                             record.location.file,
                             record.location.row,
-                            "place",
+                            record.location.column or "place",
                             record.location.sheet,
                         ),
                         f"{record.place!r} is not a known country, area or M49 code"
@@ -146,7 +146,10 @@ def validate(
             problems.append(
                 Problem(
                     Location(
-                        record.location.file, record.location.row, "period", record.location.sheet
+                        record.location.file,
+                        record.location.row,
+                        record.location.column or "period",
+                        record.location.sheet,
                     ),
                     str(exc),
                     ERROR,

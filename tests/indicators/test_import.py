@@ -104,6 +104,15 @@ def test_the_whole_uk_data_set_imports_exports_and_reimports_identically(tmp_pat
     assert again.import_record is None
     assert again.unchanged == 167_651
 
+    # SDMX-JSON carries the same observations back.
+    message = tmp_path / "uk.json"
+    writer("sdmx-json").write(export_series(series(place="KEN")), message)
+    through_sdmx = actions.import_data(
+        message, actor=SYSTEM, format="sdmx-json", options=ReadOptions(place="KEN")
+    )
+    assert through_sdmx.import_record is None
+    assert through_sdmx.unchanged == 167_651
+
 
 def test_reimporting_the_same_folder_changes_nothing(sample: Path) -> None:
     assert sum(value_rows(sample).values()) == SAMPLE_ROWS
