@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.utils import timezone
 
 from meadow import audit
 from meadow.analytics import progress as methods
@@ -26,10 +27,12 @@ from meadow.analytics.panel import Goals, Panel
 from meadow.analytics.rollup import rollup
 from meadow.core.actions import action
 from meadow.core.actors import Actor
+from meadow.indicators.actions import _insert
 from meadow.indicators.models import Assessment, Goal, Observation, RollUp, Series
 
 Progress = Callable[[str, int, int], None]
 BATCH = 2000
+ASSESSMENT_COLUMNS = ("series", "method", "version", "status", "score", "inputs", "computed_at")
 
 
 @dataclass
@@ -172,33 +175,30 @@ def assess(
         else Assessment.objects.filter(series_id__in=series_ids)
     )
     existing.delete()
-    rows: list[Assessment] = []
+    rows: list[tuple[Any, ...]] = []
     total = len(results) * len(series)
-    stored = 0
+    now = timezone.now()
     for method_name, result in results.items():
         labels = result.labels()
         spec = methods.METHODS[method_name]
         statuses = result.status
         assert report.assessed is not None
         report.assessed[method_name] = int(np.count_nonzero(statuses))
+        names = [methods.Status(code).name.lower() for code in range(len(methods.Status))]
         for row, item in enumerate(series):
-            code = methods.Status(int(statuses[row]))
             rows.append(
-                Assessment(
-                    series=item,
-                    method=method_name,
-                    version=str(spec.version),
-                    status=code.name.lower(),
-                    score=_number(result.score[row]),
-                    inputs=_inputs(result, goals, row, str(labels[row])),
+                (
+                    item.pk,
+                    method_name,
+                    str(spec.version),
+                    names[int(statuses[row])],
+                    _number(result.score[row]),
+                    _inputs(result, goals, row, str(labels[row])),
+                    now,
                 )
             )
-            if len(rows) >= BATCH:
-                Assessment.objects.bulk_create(rows)
-                stored += len(rows)
-                notify("storing", stored, total)
-                rows = []
-    Assessment.objects.bulk_create(rows)
+        notify("storing", len(rows), total)
+    _insert(Assessment, ASSESSMENT_COLUMNS, rows)
     report.rollups = _roll_up(series, results, series_ids)
     audit.record(
         actor=actor,
