@@ -3,6 +3,8 @@
 from rest_framework.routers import DefaultRouter
 
 from meadow.frameworks import api as frameworks_api
+from meadow.indicators import api as indicators_api
+from meadow.jobs import api as jobs_api
 from meadow.places import api as places_api
 
 # Formats are chosen with ?format=csv: element codes contain dots (15.1.1), which a
@@ -11,5 +13,7 @@ router = DefaultRouter()
 router.include_format_suffixes = False
 frameworks_api.register(router)
 places_api.register(router)
+indicators_api.register(router)
+jobs_api.register(router)
 
 urlpatterns = router.urls

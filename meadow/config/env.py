@@ -65,6 +65,12 @@ SETTINGS: dict[str, Setting] = {
             "false",
             "Send session and CSRF cookies over HTTPS only (turn on behind TLS).",
         ),
+        Setting(
+            "MEADOW_JOBS_SYNC",
+            "false",
+            "Run background jobs (imports) at once in the request that starts them, "
+            "instead of in a background thread; for tests and scripts.",
+        ),
         Setting("MEADOW_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
     ]
 }

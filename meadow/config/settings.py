@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "meadow.frameworks",
     "meadow.places",
     "meadow.indicators",
+    "meadow.jobs",
     "meadow.site",
 ]
 
@@ -85,6 +86,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs run in a thread of the web process; inline when this is on.
+JOBS_SYNC = env.get_bool("MEADOW_JOBS_SYNC")
 
 _redis_url = env.get_str("MEADOW_REDIS_URL")
 CACHES = {
@@ -150,8 +154,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meadow API",
     "DESCRIPTION": (
-        "Frameworks (GBF, Aichi, SDGs), their typed crosswalks, places and groups. "
-        "Every list is paginated and can be read as JSON or CSV (?format=csv)."
+        "Frameworks (GBF, Aichi, SDGs), their typed crosswalks, places and groups; "
+        "national indicator data (series, observations, imports, progress assessments) "
+        "and background jobs. Every list is paginated and can be read as JSON or CSV "
+        "(?format=csv); series and observations also as SDMX-JSON (?format=sdmx-json)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

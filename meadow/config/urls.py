@@ -12,5 +12,7 @@ urlpatterns = [
     path("api/v1/", include("meadow.config.api_urls")),
     path("", include("meadow.places.urls")),
     path("", include("meadow.site.urls")),
+    # Before the frameworks: they take every /<framework>/... address.
+    path("", include("meadow.indicators.urls")),
     path("", include("meadow.frameworks.urls")),
 ]

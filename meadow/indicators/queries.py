@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from meadow.indicators.formats.base import ExportSeries
 from meadow.indicators.models import (
@@ -83,7 +83,8 @@ def goal_for(series: Series) -> Goal | None:
     return (
         Goal.objects.filter(indicator=series.indicator, series__isnull=True)
         .filter(Q(place=series.place) | Q(place__isnull=True))
-        .order_by("place")  # a place-specific goal (non-null) sorts first
+        # A goal for the series' own place comes before the goal for every place.
+        .order_by(F("place").asc(nulls_last=True))
         .first()
     )
 

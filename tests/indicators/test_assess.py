@@ -118,3 +118,24 @@ def test_assess_command(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("assess", verbosity=0)
     assert "assessed per method" in capsys.readouterr().out
     assert Assessment.objects.filter(series=red_list(), method="escap").exists()
+
+
+def test_a_goal_for_the_place_comes_before_the_goal_for_every_place() -> None:
+    from meadow.frameworks.models import Element
+    from meadow.indicators.queries import goal_for
+    from meadow.places.models import Place
+
+    import_sample()
+    indicator = Element.objects.get(uid="sdg/indicator/15.5.1")
+    assert goal_for(red_list()).place is None  # the shipped goal, for every place
+    actions.set_goal(
+        actor=SYSTEM,
+        indicator=indicator,
+        place=Place.objects.get(code="FRA"),
+        direction=1,
+        target_year=2030,
+        target_value=0.97,
+        source="national",
+    )
+    goal = goal_for(red_list())
+    assert goal is not None and goal.place is not None and goal.place.code == "FRA"

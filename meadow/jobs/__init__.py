@@ -1,0 +1,1 @@
+"""Background jobs: long work (an import) run outside the request, with its progress."""

@@ -1,0 +1,203 @@
+"""In a real Chromium: import through the web page, a bad file's error list, then chart and badge.
+
+The server runs as a user starts it, with background jobs in a thread of the web
+process, so the page's progress polling and the job's commit are the real ones.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.indicators.conftest import SAMPLE, zip_entries, zip_folder
+
+CHROMIUM = Path("/usr/bin/chromium")
+USER = "curator"
+PASSWORD = "a long password for the browser test"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _meadow(*args: str, env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "meadow.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"meadow {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "meadow.config.settings",
+        "MEADOW_DATA_DIR": str(tmp_path_factory.mktemp("meadow-data")),
+        "MEADOW_DEBUG": "false",
+        "MEADOW_JOBS_SYNC": "false",
+        "DJANGO_SUPERUSER_USERNAME": USER,
+        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
+        "DJANGO_SUPERUSER_EMAIL": "curator@example.org",
+    }
+    # Always its own SQLite file, even when the suite itself runs on PostgreSQL.
+    env.pop("MEADOW_DATABASE_URL", None)
+    env.pop("MEADOW_REDIS_URL", None)
+    return env
+
+
+@pytest.fixture(scope="module")
+def server(environment: dict[str, str]) -> Iterator[str]:
+    """A real Meadow server on SQLite in a temporary folder, with a staff account."""
+    _meadow("migrate", "--verbosity", "0", env=environment)
+    _meadow("load-reference", env=environment)
+    _meadow("createsuperuser", "--noinput", env=environment)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "meadow.cli", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"the server stopped:\n{process.stdout.read() if process.stdout else ''}"
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the server did not answer within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in_and_open_the_import_page(server: str, page: Page) -> None:
+    page.goto(f"{server}/data/import")
+    # Visitors are sent to sign in first, and come back to the form.
+    expect(page).to_have_url(f"{server}/admin/login/?next=/data/import")
+    page.fill("#id_username", USER)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{server}/data/import")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import data")
+
+
+def submit(page: Page, archive: Path) -> None:
+    page.get_by_label("Format").select_option("opensdg")
+    page.get_by_label("File").set_input_files(str(archive))
+    page.get_by_label("Country or area").select_option("GBR")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Import the file").click()
+    assert "/data/import/" in page.url
+
+
+def wait_for_jobs(page: Page, server: str, kind: str) -> None:
+    """Poll the jobs API, as the signed-in user, until every job of a kind has finished."""
+    deadline = time.monotonic() + 60
+    while True:
+        jobs = page.request.get(f"{server}/api/v1/jobs/?kind={kind}").json()["results"]
+        if jobs and all(job["finished"] for job in jobs):
+            assert [job["status"] for job in jobs] == ["done"] * len(jobs), jobs
+            return
+        assert time.monotonic() < deadline, f"{kind} jobs still running: {jobs}"
+        time.sleep(0.2)
+
+
+def test_import_a_bad_then_a_good_file_and_see_chart_and_badge(
+    server: str, page: Page, tmp_path: Path
+) -> None:
+    sign_in_and_open_the_import_page(server, page)
+
+    good = (SAMPLE / "data" / "indicator_15-5-1.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(zip_entries({"data/indicator_15-5-1.csv": good.replace("0.96362", "n/a")}))
+    submit(page, bad)
+    # The page polls the job and shows the outcome once the background thread is done.
+    errors = page.locator(".import-errors")
+    expect(errors).to_be_visible(timeout=60_000)
+    expect(errors.get_by_role("heading")).to_have_text("1 problem: nothing was imported")
+    row = errors.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td")).to_have_text(
+        ["indicator_15-5-1.csv", "", "5", "Value", "'n/a' is not a number"]
+    )
+
+    page.get_by_role("link", name="Import another file").click()
+    archive = tmp_path / "opensdg-uk-sample.zip"
+    archive.write_bytes(zip_folder(SAMPLE, "opensdg-uk-sample/"))
+    submit(page, archive)
+    done = page.locator(".import-done")
+    expect(done).to_be_visible(timeout=60_000)
+    expect(done).to_contain_text("673 added, 0 changed, 0 removed, 0 unchanged.")
+
+    # The import has its series assessed by a second background job once it commits.
+    wait_for_jobs(page, server, "assess")
+
+    done.get_by_role("link", name="See import").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("opensdg-uk-sample.zip")
+    page.locator(".touched").get_by_role("link", name="15.5.1 GBR").click()
+    expect(page).to_have_url(f"{server}/data/sdg/indicator/15.5.1/GBR")
+    chart = page.locator("svg.chart")
+    expect(chart).to_be_visible()
+    expect(chart.locator("title").first).to_contain_text("Indicator 15.5.1")
+    expect(chart.locator("circle.chart__point")).to_have_count(24)
+    expect(page.locator(".chart-data tbody tr")).to_have_count(24)
+    badge = page.locator(".progress-badge").first
+    expect(badge).to_be_visible()
+    expect(badge.locator(".progress-badge__label")).not_to_be_empty()
