@@ -341,3 +341,29 @@ def test_shipped_goals_are_loaded_and_a_goals_file_is_checked_whole(tmp_path: Pa
         "goals.csv, row 4, column indicator: 'gbf/indicator/Z.9' is not an indicator",
     ]
     assert (Goal.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_import_goals_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from meadow.indicators.models import Goal
+
+    path = tmp_path / "national-goals.csv"
+    path.write_text(
+        "indicator,place,direction,baseline_year,baseline_value,target_year,target_value,"
+        "natural_limit,source\n"
+        "sdg/indicator/15.1.1,GBR,increase,2015,13.0,2030,16.5,100,UK woodland strategy\n",
+        encoding="utf-8",
+    )
+    call_command("import_goals", str(path))
+    assert "1 created" in capsys.readouterr().out
+    goal = Goal.objects.get(indicator__uid="sdg/indicator/15.1.1", place__code="GBR")
+    assert (goal.baseline_value, goal.target_value, goal.source) == (
+        13.0,
+        16.5,
+        "UK woodland strategy",
+    )
+    call_command("import_goals", str(path))
+    assert "0 created, 0 updated, 1 unchanged" in capsys.readouterr().out
+    path.write_text(path.read_text(encoding="utf-8").replace("increase", "sideways"))
+    with pytest.raises(CommandError, match="no goal was changed"):
+        call_command("import_goals", str(path))
+    assert "row 2, column direction" in capsys.readouterr().err
