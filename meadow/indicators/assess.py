@@ -233,8 +233,18 @@ def _roll_up(
         level_result: Any = result
         level_pairs = pairs
         level_group = group
+        # A roll-up speaks of targets only when every assessed member had one.
+        level_targets = np.asarray(result.has_target, dtype=bool)
         while level_pairs:
             rolled = rollup(level_result, level_group, n_groups=len(level_pairs))
+            assessed = np.asarray(level_result.status) != methods.Status.NOT_ASSESSED
+            keep = level_group >= 0
+            lacking = np.bincount(
+                level_group[keep],
+                weights=(assessed & ~level_targets)[keep],
+                minlength=len(level_pairs),
+            )
+            group_targets = (np.asarray(rolled.n_assessed) > 0) & (lacking == 0)
             for n, (element_id, place_id) in enumerate(level_pairs):
                 stored.append(
                     RollUp(
@@ -245,6 +255,7 @@ def _roll_up(
                         status=methods.Status(int(rolled.status[n])).name.lower(),
                         score=_number(rolled.score[n]),
                         series_count=int(rolled.n_members[n]),
+                        has_target=bool(group_targets[n]),
                     )
                 )
             # One level up: elements with a parent (SDG indicator -> target -> goal).
@@ -256,7 +267,7 @@ def _roll_up(
                 [up_index.get((parents.get(e, -1), p), -1) for e, p in level_pairs],
                 dtype=np.int64,
             )
-            level_result, level_pairs = rolled, up_pairs
+            level_result, level_pairs, level_targets = rolled, up_pairs, group_targets
     RollUp.objects.bulk_create(stored, batch_size=BATCH)
     return len(stored)
 

@@ -282,6 +282,9 @@ class RollUp(models.Model):
     status = models.CharField(max_length=40)
     score = models.FloatField(null=True, blank=True)
     series_count = models.PositiveIntegerField(default=0)
+    has_target = models.BooleanField(
+        default=False, help_text="Every assessed series had a numeric target"
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -74,6 +74,8 @@ def test_roll_up_from_series_to_indicator_target_and_goal() -> None:
     assert {"sdg/indicator/15.5.1", "sdg/target/15.5", "sdg/goal/15"} <= set(chain)
     assert chain["sdg/indicator/15.5.1"].series_count == 1
     assert chain["sdg/indicator/15.5.1"].status == "regressing"
+    # The series has no numeric target, so neither has its roll-up.
+    assert chain["sdg/indicator/15.5.1"].has_target is False
 
 
 def test_a_goal_with_a_target_changes_the_class(django_user_model) -> None:  # type: ignore[no-untyped-def]
