@@ -1,5 +1,5 @@
-"""Web pages for indicator data: indicators with data, each indicator in a place, each series,
-the imports with their changes and undo, and the import form with its background job.
+"""Web pages for indicator data: indicators with data, each indicator in a place, each series
+with its goal form, the imports with their changes and undo, and the import form with its job.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -31,6 +33,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from meadow.analytics.progress import METHODS, Status
+from meadow.audit.queries import history
 from meadow.core import policies
 from meadow.core.actors import SystemActor, is_staff
 from meadow.frameworks import queries as framework_queries
@@ -45,6 +48,7 @@ from meadow.indicators.formats.base import (
     Problem,
     ReadOptions,
 )
+from meadow.indicators.forms import GoalForm
 from meadow.indicators.models import (
     Assessment,
     Goal,
@@ -150,6 +154,15 @@ def assessment_badges(items: list[Assessment]) -> list[Badge]:
     ]
 
 
+def _rollup_label(item: RollUp) -> str:
+    """The roll-up's class in the words its series would use: with or without a target."""
+    spec = METHODS.get(item.method)
+    status, _named = _status_of(item.method, item.status)
+    if spec is None or status is None:
+        return ""
+    return spec.label(status, item.has_target)
+
+
 def rollup_badges(items: list[RollUp]) -> list[Badge]:
     return [
         badge(
@@ -158,6 +171,7 @@ def rollup_badges(items: list[RollUp]) -> list[Badge]:
             r.score,
             detail=ngettext("%(count)s series", "%(count)s series", r.series_count)
             % {"count": r.series_count},
+            label=_rollup_label(r),
         )
         for r in sorted(items, key=lambda r: r.method)
     ]
@@ -274,6 +288,59 @@ def series_chart(series: Series, observations: list[Observation], chart_id: str)
     }
 
 
+# Goals -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalOrigin:
+    """Where a goal in force comes from: its scope, and who set it and when."""
+
+    goal: Goal
+    scope: str  # "series", "place" or "everywhere"
+    set_by: str = ""
+    set_at: datetime | None = None
+
+
+def goal_origin(goal: Goal | None) -> GoalOrigin | None:
+    if goal is None:
+        return None
+    if goal.series_id:
+        scope, uid = "series", f"series/{goal.series_id}"
+    else:
+        # The object uid set_goal gives the audit entry of an indicator's goal.
+        scope = "place" if goal.place_id else "everywhere"
+        uid = f"{goal.indicator.uid}@{goal.place.code if goal.place else '*'}"
+    # Other actions write entries about series too, so only goal changes count.
+    entry = history(uid).filter(action="indicators.goal.set").first()
+    if entry is None:
+        return GoalOrigin(goal, scope)
+    return GoalOrigin(goal, scope, entry.actor, entry.at)
+
+
+def may_set_goals(request: HttpRequest) -> bool:
+    return bool(policies.require("indicators.edit")(request.user))
+
+
+def _set_goal(
+    request: HttpRequest, form: GoalForm, series_ids: list[int], **scope: Any
+) -> HttpResponse | None:
+    """Set the goal a posted form gives and reassess its series; a redirect once done."""
+    refusal = _require(request, "indicators.edit")
+    if refusal is not None:
+        return refusal
+    if not form.is_valid() or form.save(actor=request.user, **scope) is None:
+        return None
+    enqueue(
+        "assess",
+        "meadow.indicators.assess.run_job",
+        created_by=request.user,
+        series_ids=series_ids,
+        actor_label="goal",
+    )
+    messages.success(request, _("The goal is saved. Progress is being reassessed."))
+    return redirect(request.path)
+
+
 # Data pages ------------------------------------------------------------------------------
 
 
@@ -354,10 +421,11 @@ class SeriesRow:
         return charts.number(self.latest.value, figures=6) if self.latest else ""
 
 
+@require_http_methods(["GET", "POST"])
 def indicator_place(
     request: HttpRequest, framework: str, level: str, code: str, place: str
 ) -> HttpResponse:
-    """An indicator in one place: its series, the headline series' chart and the roll-ups."""
+    """An indicator in one place: its series, the headline chart, the roll-ups and the goal."""
     element = framework_queries.element(f"{framework}/{level}/{code}")
     where = place_queries.place(place.upper())
     if element is None or where is None:
@@ -370,6 +438,22 @@ def indicator_place(
     )
     if not items:
         raise Http404(f"No data for {element.uid} in {where.code}")
+    form: GoalForm | None = None
+    if request.method == "POST":
+        form = GoalForm(request.POST)
+        done = _set_goal(request, form, [s.pk for s in items], indicator=element, place=where)
+        if done is not None:
+            return done
+    goals = {
+        g.place_id: g
+        for g in Goal.objects.filter(indicator=element, series=None)
+        .filter(Q(place=where) | Q(place__isnull=True))
+        .select_related("indicator", "place")
+    }
+    # The place's own goal comes before the goal for every place, as in goal_for.
+    goal = goals.get(where.pk) or goals.get(None)
+    if form is None and may_set_goals(request):
+        form = GoalForm.for_goal(goal)
     latest: dict[int, Observation] = {}
     for obs in Observation.objects.filter(series__in=items).order_by("series_id", "end"):
         latest[obs.series_id] = obs
@@ -393,11 +477,17 @@ def indicator_place(
             "chart": chart,
             "rollups": rollup_badges(list(RollUp.objects.filter(element=element, place=where))),
             "api_query": f"indicator={element.uid}&place={where.code}",
+            "origin": goal_origin(goal),
+            "own_goals": Goal.objects.filter(series__in=items).count(),
+            "goal_form": form,
         },
+        status=400 if form is not None and form.is_bound else 200,
     )
 
 
+@require_http_methods(["GET", "POST"])
 def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One series: its chart, goal, assessments and observations; staff set its goal here."""
     series = (
         Series.objects.select_related("indicator__framework", "place")
         .prefetch_related("assessments")
@@ -406,8 +496,16 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if series is None:
         raise Http404(f"No series {pk}")
+    form: GoalForm | None = None
+    if request.method == "POST":
+        form = GoalForm(request.POST)
+        done = _set_goal(request, form, [series.pk], indicator=series.indicator, series=series)
+        if done is not None:
+            return done
     observations = list(Observation.objects.filter(series=series).select_related("source_import"))
     chart = series_chart(series, observations, f"chart-{series.pk}")
+    if form is None and may_set_goals(request):
+        form = GoalForm.for_goal(chart["goal"])
     return render(
         request,
         "indicators/series_detail.html",
@@ -425,7 +523,10 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             ),
             "data_url": f"/data/{series.indicator.uid}/{series.place.code}",
+            "origin": goal_origin(chart["goal"]),
+            "goal_form": form,
         },
+        status=400 if form is not None and form.is_bound else 200,
     )
 
 
@@ -571,17 +672,17 @@ def _save_upload(upload: UploadedFile) -> Path:
     return path
 
 
-def _require_importer(request: HttpRequest) -> HttpResponse | None:
-    """Send visitors to sign in; refuse signed-in users the import policy does not allow."""
+def _require(request: HttpRequest, policy: str) -> HttpResponse | None:
+    """Send visitors to sign in; refuse signed-in users the policy does not allow."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), "admin:login")
-    policies.check("indicators.import", request.user)
+    policies.check(policy, request.user)
     return None
 
 
 @require_http_methods(["GET", "POST"])
 def import_form(request: HttpRequest) -> HttpResponse:
-    refusal = _require_importer(request)
+    refusal = _require(request, "indicators.import")
     if refusal is not None:
         return refusal
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -141,3 +141,13 @@ def test_a_goal_for_the_place_comes_before_the_goal_for_every_place() -> None:
     )
     goal = goal_for(red_list())
     assert goal is not None and goal.place is not None and goal.place.code == "FRA"
+
+
+def test_roll_up_badges_use_the_words_of_series_without_targets() -> None:
+    from meadow.indicators.views import rollup_badges
+
+    assess(actor=SYSTEM, series_ids=import_sample())
+    rollups = list(RollUp.objects.filter(place__code="FRA", element__uid="sdg/indicator/15.5.1"))
+    labels = {b.method: b.label for b in rollup_badges(rollups)}
+    series_label = red_list().assessments.get(method="eurostat").inputs["label"]
+    assert labels["eurostat"] == series_label == "Moderate movement away from the SD objectives"
