@@ -37,7 +37,7 @@ def _load_indicator_sample() -> None:
     with override_settings(JOBS_SYNC=True):
         job = enqueue(
             "import",
-            "meadow.indicators.views.run_import",
+            "meadow.indicators.uploads.run_import",
             path=str(INDICATOR_SAMPLE),
             format="opensdg",
             place="GBR",

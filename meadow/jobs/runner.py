@@ -1,6 +1,6 @@
 """Run a function as a background job, with progress that a page can poll.
 
-``enqueue("import", "meadow.indicators.views.run_import", created_by=user, path=...)``
+``enqueue("import", "meadow.indicators.uploads.run_import", created_by=user, path=...)``
 stores a ``Job`` and, once the surrounding transaction has committed, runs the
 function in a background thread of this process: the embedded default, with no
 broker to install. The function is called with its stored keyword arguments and a

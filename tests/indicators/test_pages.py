@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from meadow.core.actors import SystemActor
-from meadow.indicators import charts, views
+from meadow.indicators import charts, uploads, views
 from meadow.indicators.actions import set_goal
 from meadow.indicators.models import Assessment, Import, Observation, Series
 from meadow.jobs.models import Job
@@ -287,22 +287,22 @@ def test_links_big_and_crowded_archives_are_refused(
         link = zipfile.ZipInfo("data/indicator_15-5-1.csv")
         link.external_attr = 0o120777 << 16  # a symbolic link
         bundle.writestr(link, "/etc/passwd")
-    (problem,) = views.unpack_zip(archive, tmp_path / "out")
+    (problem,) = uploads.unpack_zip(archive, tmp_path / "out")
     assert problem.reason == "a symbolic link" and problem.location.column.endswith(".csv")
     assert not (tmp_path / "out").exists()
 
     crowded = tmp_path / "crowded.zip"
     crowded.write_bytes(zip_entries({f"data/f{i}.csv": "x" for i in range(6)}))
-    monkeypatch.setattr(views, "MAX_ARCHIVE_FILES", 5)
-    monkeypatch.setattr(views, "MAX_UNPACKED_BYTES", 4)
-    reasons = sorted(p.reason for p in views.unpack_zip(crowded, tmp_path / "out"))
+    monkeypatch.setattr(uploads, "MAX_ARCHIVE_FILES", 5)
+    monkeypatch.setattr(uploads, "MAX_UNPACKED_BYTES", 4)
+    reasons = sorted(p.reason for p in uploads.unpack_zip(crowded, tmp_path / "out"))
     assert reasons == [
         "0 MB once unpacked; at most 0 MB are accepted",
         "6 entries; at most 5 are accepted",
     ]
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"PK\x03\x04 not really")
-    assert [p.code for p in views.unpack_zip(broken, tmp_path / "out")] == ["bad-archive"]
+    assert [p.code for p in uploads.unpack_zip(broken, tmp_path / "out")] == ["bad-archive"]
 
 
 def test_a_folder_format_needs_a_zip(staff_client: Client) -> None:
