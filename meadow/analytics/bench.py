@@ -14,6 +14,13 @@ indicators) and measures, in one run:
 
 With ``uk``, it also reads the Open SDG CSV files of a data directory into a panel and
 times the reading and the assessment.
+
+``aggregate`` reads the same synthetic panel as 200 countries x 1,500 national series
+(500 indicators x 3 disaggregations) x 30 years (``quick``: 5 indicators) and
+aggregates it to 38 groups (:func:`synthetic_groups`: the world, 5 regions, 17
+sub-regions, 7 intermediate regions, 5 UN regional groups, LDC, LLDC and SIDS) by
+population-weighted means with coverage, against the same floor, the peak memory, and a
+straightforward version (one group at a time, ``np.nansum`` over its members).
 """
 
 from __future__ import annotations
@@ -23,17 +30,29 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from meadow.analytics.aggregate import Impute, Rule
+from meadow.analytics.aggregate import aggregate as aggregate_panel
+from meadow.analytics.groups import Groups
 from meadow.analytics.panel import Goals, Panel
 from meadow.analytics.progress import METHODS, assess
 from meadow.analytics.reference import SeriesGoal, assess_series
 from meadow.analytics.rollup import rollup
 
-__all__ = ["Synthetic", "progress", "read_open_sdg", "synthetic"]
+__all__ = [
+    "Synthetic",
+    "SyntheticGroups",
+    "aggregate",
+    "progress",
+    "read_open_sdg",
+    "synthetic",
+    "synthetic_groups",
+]
 
 SEED = 20_240_601
 
@@ -264,3 +283,243 @@ def progress(
     if uk is not None:
         summary["uk"] = _uk(Path(uk), echo, repeat)
     return summary
+
+
+# The M49 tree scaled to 200 countries, in M49 order: region, sub-region, intermediate
+# region (or None), countries, their UN regional groups, and how many are LDC, LLDC and
+# SIDS. The counts follow where the real ones lie (about 45 LDC, 32 LLDC and 39 SIDS
+# among the UN members), scaled down: 41, 30 and 38 here.
+_M49 = [
+    ("Africa", "Northern Africa", None, 6, {"African": 6}, (1, 0, 0)),
+    ("Africa", "Sub-Saharan Africa", "Eastern Africa", 18, {"African": 18}, (12, 6, 3)),
+    ("Africa", "Sub-Saharan Africa", "Middle Africa", 9, {"African": 9}, (5, 2, 1)),
+    ("Africa", "Sub-Saharan Africa", "Southern Africa", 5, {"African": 5}, (1, 3, 0)),
+    ("Africa", "Sub-Saharan Africa", "Western Africa", 16, {"African": 16}, (11, 3, 2)),
+    ("Americas", "Latin America and the Caribbean", "Caribbean", 13, {"GRULAC": 13}, (1, 0, 12)),
+    ("Americas", "Latin America and the Caribbean", "Central America", 8, {"GRULAC": 8}, (0, 0, 1)),
+    ("Americas", "Latin America and the Caribbean", "South America", 12, {"GRULAC": 12}, (0, 2, 2)),
+    ("Americas", "Northern America", None, 2, {"WEOG": 2}, (0, 0, 0)),
+    ("Asia", "Central Asia", None, 5, {"Asia-Pacific": 5}, (0, 5, 0)),
+    ("Asia", "Eastern Asia", None, 5, {"Asia-Pacific": 5}, (0, 1, 0)),
+    ("Asia", "South-eastern Asia", None, 11, {"Asia-Pacific": 11}, (3, 1, 2)),
+    ("Asia", "Southern Asia", None, 9, {"Asia-Pacific": 9}, (3, 3, 1)),
+    ("Asia", "Western Asia", None, 17, {"Asia-Pacific": 12, "WEOG": 2, "EEG": 3}, (1, 2, 1)),
+    ("Europe", "Eastern Europe", None, 10, {"EEG": 10}, (0, 1, 0)),
+    ("Europe", "Northern Europe", None, 10, {"WEOG": 7, "EEG": 3}, (0, 0, 0)),
+    ("Europe", "Southern Europe", None, 15, {"WEOG": 8, "EEG": 7}, (0, 1, 0)),
+    ("Europe", "Western Europe", None, 9, {"WEOG": 9}, (0, 0, 0)),
+    ("Oceania", "Australia and New Zealand", None, 2, {"WEOG": 2}, (0, 0, 0)),
+    ("Oceania", "Melanesia", None, 5, {"Asia-Pacific": 5}, (1, 0, 4)),
+    ("Oceania", "Micronesia", None, 6, {"Asia-Pacific": 6}, (1, 0, 5)),
+    ("Oceania", "Polynesia", None, 7, {"Asia-Pacific": 7}, (1, 0, 4)),
+]
+
+
+# The kinds are those of meadow.places (PlaceKind and GroupKind values).
+_KIND_LABELS = {
+    "world": "world",
+    "region": "regions",
+    "sub-region": "sub-regions",
+    "intermediate-region": "intermediate regions",
+    "un-regional-group": "UN regional groups",
+    "development-status": "development groups (LDC, LLDC, SIDS)",
+}
+
+
+@dataclass(frozen=True)
+class SyntheticGroups:
+    """A synthetic membership, its group names and kinds, and a population per country."""
+
+    groups: Groups
+    names: list[str]
+    kinds: list[str]
+    population: np.ndarray[Any, np.dtype[np.float64]]
+
+
+def synthetic_groups(seed: int = SEED) -> SyntheticGroups:
+    """200 countries numbered in M49 order, in 38 groups of the kinds a stocktake uses.
+
+    Every country is in the world, its region, its sub-region and its UN regional group,
+    and in its intermediate region where the sub-region has them; which countries of a
+    sub-region are LDC, LLDC or SIDS and which UN group each joins where a sub-region
+    splits is drawn at random (an island is never landlocked). That puts each country
+    in 4 to 7 groups (5.0 on average). Populations are log-normal around 10 million.
+    """
+    rng = np.random.default_rng(seed)
+    members: dict[str, list[int]] = {}
+    kinds: dict[str, str] = {}
+
+    def join(name: str, kind: str, country: int) -> None:
+        members.setdefault(name, []).append(country)
+        kinds.setdefault(name, kind)
+
+    country = 0
+    for region, sub_region, intermediate, count, un_groups, flags in _M49:
+        un = np.concatenate([[name] * n for name, n in un_groups.items()])
+        rng.shuffle(un)
+        ldc, lldc, sids = flags
+        landlocked = rng.permutation(count)
+        is_lldc = np.isin(np.arange(count), landlocked[:lldc])
+        is_sids = np.isin(np.arange(count), landlocked[count - sids :])
+        is_ldc = np.isin(np.arange(count), rng.permutation(count)[:ldc])
+        for i in range(count):
+            join("World", "world", country)
+            join(region, "region", country)
+            join(sub_region, "sub-region", country)
+            if intermediate is not None:
+                join(intermediate, "intermediate-region", country)
+            join(f"{un[i]} Group", "un-regional-group", country)
+            for name, flag in (("LDC", is_ldc), ("LLDC", is_lldc), ("SIDS", is_sids)):
+                if flag[i]:
+                    join(name, "development-status", country)
+            country += 1
+    names = list(members)
+    groups = Groups.from_lists([members[name] for name in names], n_countries=country)
+    population = np.round(rng.lognormal(np.log(10e6), 1.6, country))
+    return SyntheticGroups(groups, names, [kinds[name] for name in names], population)
+
+
+def _per_group(
+    cube: np.ndarray[Any, Any], groups: Groups, weight: np.ndarray[Any, Any]
+) -> list[tuple[np.ndarray[Any, Any], ...]]:
+    """The straightforward version: one group at a time, NaN-aware sums over its members."""
+    results: list[tuple[np.ndarray[Any, Any], ...]] = []
+    for g in range(groups.n_groups):
+        rows = groups.members_of(g)
+        values = cube[rows]
+        w = weight[rows][:, None, None]
+        reported = ~np.isnan(values)
+        total = np.nansum(values * w, axis=0)
+        covered = np.sum(reported * w, axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / covered
+        coverage = covered / weight[rows].sum()
+        mean[coverage < 0.5] = np.nan
+        results.append((mean, coverage, reported.sum(axis=0)))
+    return results
+
+
+def _aggregate_peak(run: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def aggregate(
+    quick: bool = False,
+    echo: Callable[[str], None] = print,
+    repeat: int | None = None,
+) -> dict[str, Any]:
+    """Run the aggregation benchmark, reporting lines through ``echo``; returns the figures."""
+    indicators = 5 if quick else 500
+    repeat = repeat or (3 if quick else 5)
+    start = time.perf_counter()
+    member = synthetic_groups()
+    groups = member.groups
+    places = groups.n_countries
+    data = synthetic(places=places, indicators=indicators)
+    panel = data.panel
+    values = panel.values
+    n_keys = panel.n_series // places
+    cells = values.size
+    observations = int(np.count_nonzero(~np.isnan(values)))
+    echo(
+        f"Synthetic national panel: {places} countries x {n_keys:,} series ({indicators} "
+        f"indicators x 3 disaggregations) x {panel.n_years} years = {cells:,} cells, "
+        f"{observations:,} observed ({values.nbytes / 1e6:.0f} MB), "
+        f"built in {time.perf_counter() - start:.1f} s"
+    )
+    plan = groups.plan
+    kinds = {kind: member.kinds.count(kind) for kind in _KIND_LABELS}
+    per_country = np.bincount(groups.members, minlength=places)
+    sliced = sum(span is not None for span in plan.spans)
+    echo(
+        f"Groups: {groups.n_groups} ("
+        + ", ".join(f"{n} {_KIND_LABELS[kind]}" for kind, n in kinds.items())
+        + f"); {per_country.min()}-{per_country.max()} groups per country "
+        f"({per_country.mean():.1f} on average); {plan.base.size} read from countries "
+        f"({sliced} as slices, {plan.base.size - sliced} gathered), "
+        f"{plan.derived.size} summed from other groups"
+    )
+
+    def run() -> object:
+        return aggregate_panel(panel, groups, rule=Rule.WEIGHTED_MEAN, weights=[member.population])
+
+    result = aggregate_panel(panel, groups, rule=Rule.WEIGHTED_MEAN, weights=[member.population])
+    output_cells = result.value.size
+    size = sum(
+        a.nbytes for a in (result.value, result.coverage, result.n_countries, result.n_imputed)
+    )
+    published = float(result.published.mean())
+    seconds = _best(run, repeat)
+    nansum = _best(lambda: np.nansum(values), repeat)
+    raw_sum = _best(values.sum, repeat)
+    peak = _aggregate_peak(run)
+    cube = values.reshape(places, n_keys, panel.n_years)
+    start = time.perf_counter()
+    _per_group(cube, groups, member.population)
+    per_group = time.perf_counter() - start
+    others: dict[str, float] = {}
+    settings: dict[str, dict[str, Any]] = {
+        "sum": {"rule": Rule.SUM},
+        "mean": {"rule": Rule.MEAN},
+        "max": {"rule": Rule.MAX},
+        "sum with group means": {"rule": Rule.SUM, "impute": Impute.GROUP_MEAN},
+        "weighted mean carried forward": {
+            "rule": Rule.WEIGHTED_MEAN,
+            "impute": Impute.CARRY_FORWARD,
+        },
+    }
+    for name, options in settings.items():
+        call = partial(aggregate_panel, panel, groups, weights=[member.population], **options)
+        others[name] = _best(call, max(1, repeat // 2))
+
+    echo(
+        f"Population-weighted means with coverage for {groups.n_groups} groups "
+        f"({output_cells:,} aggregates, {published:.0%} published), best of {repeat}: "
+        f"{seconds * 1e3:.1f} ms, {cells / seconds / 1e6:.1f} M cells/s"
+    )
+    echo(
+        f"Floor, a plain values.sum(): {raw_sum * 1e3:.1f} ms -> {seconds / raw_sum:.1f}x "
+        f"(goal 5x); np.nansum: {nansum * 1e3:.1f} ms -> {seconds / nansum:.2f}x"
+    )
+    echo(
+        f"One group at a time with np.nansum: {per_group * 1e3:,.0f} ms "
+        f"-> {per_group / seconds:.0f}x slower"
+    )
+    echo("Other settings: " + ", ".join(f"{name} {s * 1e3:.1f} ms" for name, s in others.items()))
+    echo(
+        f"Peak memory allocated by the aggregation: {peak / 1e6:.0f} MB "
+        f"= {peak / values.nbytes:.2f}x the values (the result itself: {size / 1e6:.0f} MB)"
+    )
+    return {
+        "benchmark": "aggregate",
+        "quick": quick,
+        "rows": cells,
+        "countries": places,
+        "series": n_keys,
+        "years": panel.n_years,
+        "observations": observations,
+        "groups": groups.n_groups,
+        "memberships": int(groups.members.size),
+        "base_groups": int(plan.base.size),
+        "derived_groups": int(plan.derived.size),
+        "aggregates": output_cells,
+        "published_share": round(published, 4),
+        "seconds": round(seconds, 6),
+        "rows_per_s": round(cells / seconds),
+        # The floor is a plain sum over the same values: one read of the array.
+        "floor_seconds": round(raw_sum, 6),
+        "floor_ratio": round(seconds / raw_sum, 3),
+        "nansum_seconds": round(nansum, 6),
+        "nansum_ratio": round(seconds / nansum, 3),
+        "per_group_seconds": round(per_group, 4),
+        "per_group_ratio": round(per_group / seconds, 1),
+        "other_seconds": {name: round(s, 6) for name, s in others.items()},
+        "peak_memory_bytes": peak,
+        "values_bytes": values.nbytes,
+        "peak_memory_ratio": round(peak / values.nbytes, 3),
+    }

@@ -1,4 +1,4 @@
-"""``meadow bench progress``: time the progress assessment against the numpy floor."""
+"""``meadow bench progress|aggregate``: time a computation core against the numpy floor."""
 
 from __future__ import annotations
 
@@ -17,25 +17,29 @@ class Command(BaseCommand):
     help = (
         "Benchmark a computation core on synthetic data: `bench progress` times every "
         "progress method on 200 places x 500 indicators x 3 disaggregations x 30 years "
-        "against a numpy sum of the same values. The last line is a JSON object."
+        "against a numpy sum of the same values; `bench aggregate` aggregates the same "
+        "panel to 38 regions and groups (population-weighted means with coverage). "
+        "The last line is a JSON object."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["progress"], help="what to benchmark")
+        parser.add_argument("target", choices=["progress", "aggregate"], help="what to benchmark")
         parser.add_argument("--quick", action="store_true", help="a panel a hundred times smaller")
         parser.add_argument(
             "--uk",
             type=Path,
             default=None,
             metavar="PATH",
-            help="also import and assess an Open SDG data folder through the database "
-            "(inside a transaction that is rolled back: nothing is kept)",
+            help="progress only: also import and assess an Open SDG data folder through "
+            "the database (inside a transaction that is rolled back: nothing is kept)",
         )
         parser.add_argument("--place", default="GBR", help="country of the --uk data")
         parser.add_argument("--json-only", action="store_true", help="print only the JSON line")
 
     def handle(self, *args: Any, **options: Any) -> None:
         uk: Path | None = options["uk"]
+        if uk is not None and options["target"] != "progress":
+            raise CommandError("--uk applies to bench progress only")
         if uk is not None and not uk.is_dir():
             raise CommandError(f"{uk} is not a directory")
 
@@ -45,6 +49,9 @@ class Command(BaseCommand):
 
         tuned = keep_freed_memory()
         echo(f"Allocator keeps freed memory: {'yes' if tuned else 'no (not glibc)'}")
+        if options["target"] == "aggregate":
+            self.stdout.write(json.dumps(bench.aggregate(quick=options["quick"], echo=echo)))
+            return
         summary = bench.progress(quick=options["quick"], echo=echo)
         if uk is not None:
             summary["uk"] = self._import_and_assess(uk, options["place"], echo)
