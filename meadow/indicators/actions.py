@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
 from meadow import audit
 from meadow.core.actions import action, after_commit
 from meadow.core.actors import Actor, SystemActor, label
+from meadow.core.bulk import insert_rows
 from meadow.indicators import periods
 from meadow.indicators.formats import reader
 from meadow.indicators.formats.base import (
@@ -209,44 +209,6 @@ OBSERVATION_COLUMNS = (
     "row",
 )
 CHANGE_COLUMNS = ("source_import", "series", "period", "ordinal", "action", "before", "after")
-
-
-def _insert(
-    model: type[models.Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]
-) -> None:
-    """Insert many rows with one prepared statement per batch.
-
-    ``bulk_create`` builds a model instance and compiles every value of every row; an
-    import of a national data set writes hundreds of thousands of rows, and this path is
-    several times faster. Values go through each field's own preparation where it needs
-    one (dates, JSON), so the result is what the ORM would have stored.
-    """
-    if not rows:
-        return
-    meta = model._meta
-    field_objects: list[Any] = [meta.get_field(name) for name in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in field_objects)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table = connection.ops.quote_name(meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    prepare = [
-        (i, f)
-        for i, f in enumerate(field_objects)
-        if f.get_internal_type() in {"DateField", "DateTimeField", "JSONField"}
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            batch = rows[start : start + 5000]
-            if prepare:
-                prepared = []
-                for row in batch:
-                    values = list(row)
-                    for i, field_object in prepare:
-                        values[i] = field_object.get_db_prep_save(values[i], connection)
-                    prepared.append(values)
-                cursor.executemany(sql, prepared)
-            else:
-                cursor.executemany(sql, batch)
 
 
 def _user(actor: Actor) -> Any:
@@ -444,13 +406,13 @@ def import_data(
                     before=_values(current),
                 )
             )
-    _insert(Observation, OBSERVATION_COLUMNS, new_rows)
+    insert_rows(Observation, OBSERVATION_COLUMNS, new_rows)
     Observation.objects.bulk_update(
         updated, ["value", "status", "comment", "source_import", "row"], batch_size=BATCH
     )
     for start in range(0, len(removed_ids), BATCH):
         Observation.objects.filter(pk__in=removed_ids[start : start + BATCH]).delete()
-    _insert(ImportChange, CHANGE_COLUMNS, added_changes)
+    insert_rows(ImportChange, CHANGE_COLUMNS, added_changes)
     ImportChange.objects.bulk_create(change_rows, batch_size=BATCH)
     record.added = len(added_changes)
     record.changed = len(updated)
@@ -689,9 +651,13 @@ def import_goals(path: Path, *, actor: Actor) -> GoalsReport:
 
     rows, problems = goals.read(path)
     codes = Codes()
+    elements = {
+        e.uid: e
+        for e in Element.objects.filter(uid__in={r.indicator for r in rows}, level="indicator")
+    }
     resolved = []
     for row in rows:
-        element = Element.objects.filter(uid=row.indicator, level="indicator").first()
+        element = elements.get(row.indicator)
         if element is None:
             problems.append(
                 Problem(

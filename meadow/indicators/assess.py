@@ -27,7 +27,7 @@ from meadow.analytics.panel import Goals, Panel
 from meadow.analytics.rollup import rollup
 from meadow.core.actions import action
 from meadow.core.actors import Actor
-from meadow.indicators.actions import _insert
+from meadow.core.bulk import insert_rows
 from meadow.indicators.models import Assessment, Goal, Observation, RollUp, Series
 
 Progress = Callable[[str, int, int], None]
@@ -198,7 +198,7 @@ def assess(
                 )
             )
         notify("storing", len(rows), total)
-    _insert(Assessment, ASSESSMENT_COLUMNS, rows)
+    insert_rows(Assessment, ASSESSMENT_COLUMNS, rows)
     report.rollups = _roll_up(series, results, series_ids)
     audit.record(
         actor=actor,

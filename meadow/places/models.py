@@ -79,7 +79,32 @@ class Place(models.Model):
         return [code for code in self.lineage.split("/") if code]
 
 
-class PlaceGroup(models.Model):
+class SlugNamed:
+    """Shared reading of a model with a slug, a six-language name and description."""
+
+    uid_prefix: str
+    slug: str
+    name: dict[str, str]
+    description: dict[str, str]
+
+    def __str__(self) -> str:
+        return self.uid
+
+    def get_absolute_url(self) -> str:
+        return f"/{self.uid}"
+
+    @property
+    def uid(self) -> str:
+        return f"{self.uid_prefix}/{self.slug}"
+
+    def label(self, lang: str | None = None) -> str:
+        return i18n.text(self.name, lang) or self.slug
+
+    def description_text(self, lang: str | None = None) -> str:
+        return i18n.text(self.description, lang)
+
+
+class PlaceGroup(SlugNamed, models.Model):
     """A named set of places, defined by the UN, a convention or a curator."""
 
     slug = models.SlugField(max_length=60, unique=True)
@@ -100,21 +125,7 @@ class PlaceGroup(models.Model):
     class Meta:
         ordering = ["order", "slug"]
 
-    def __str__(self) -> str:
-        return self.uid
-
-    def get_absolute_url(self) -> str:
-        return f"/{self.uid}"
-
-    @property
-    def uid(self) -> str:
-        return f"group/{self.slug}"
-
-    def label(self, lang: str | None = None) -> str:
-        return i18n.text(self.name, lang) or self.slug
-
-    def description_text(self, lang: str | None = None) -> str:
-        return i18n.text(self.description, lang)
+    uid_prefix = "group"
 
 
 class Membership(models.Model):
@@ -129,7 +140,7 @@ class Membership(models.Model):
         return f"{self.group.uid} {self.place.uid}"
 
 
-class WeightSet(models.Model):
+class WeightSet(SlugNamed, models.Model):
     """One number per place (population, area...) with where it comes from."""
 
     slug = models.SlugField(max_length=60, unique=True)
@@ -146,21 +157,7 @@ class WeightSet(models.Model):
     class Meta:
         ordering = ["order", "slug"]
 
-    def __str__(self) -> str:
-        return self.uid
-
-    def get_absolute_url(self) -> str:
-        return f"/{self.uid}"
-
-    @property
-    def uid(self) -> str:
-        return f"weights/{self.slug}"
-
-    def label(self, lang: str | None = None) -> str:
-        return i18n.text(self.name, lang) or self.slug
-
-    def description_text(self, lang: str | None = None) -> str:
-        return i18n.text(self.description, lang)
+    uid_prefix = "weights"
 
 
 class Weight(models.Model):

@@ -6,124 +6,35 @@ process, so the page's progress polling and the job's commit are the real ones.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import meadow, needs_chromium, running_server, server_environment
 from tests.indicators.conftest import SAMPLE, zip_entries, zip_folder
 
-CHROMIUM = Path("/usr/bin/chromium")
 USER = "curator"
 PASSWORD = "a long password for the browser test"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _meadow(*args: str, env: dict[str, str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "meadow.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"meadow {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "meadow.config.settings",
-        "MEADOW_DATA_DIR": str(tmp_path_factory.mktemp("meadow-data")),
-        "MEADOW_DEBUG": "false",
-        "MEADOW_JOBS_SYNC": "false",
-        "DJANGO_SUPERUSER_USERNAME": USER,
-        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-        "DJANGO_SUPERUSER_EMAIL": "curator@example.org",
-    }
-    # Always its own SQLite file, even when the suite itself runs on PostgreSQL.
-    env.pop("MEADOW_DATABASE_URL", None)
-    env.pop("MEADOW_REDIS_URL", None)
-    return env
-
-
-@pytest.fixture(scope="module")
-def server(environment: dict[str, str]) -> Iterator[str]:
-    """A real Meadow server on SQLite in a temporary folder, with a staff account."""
-    _meadow("migrate", "--verbosity", "0", env=environment)
-    _meadow("load-reference", env=environment)
-    _meadow("createsuperuser", "--noinput", env=environment)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "meadow.cli", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Meadow server with a staff account, jobs in a thread of the web process."""
+    env = server_environment(
+        tmp_path_factory.mktemp("meadow-data"),
+        MEADOW_JOBS_SYNC="false",
+        DJANGO_SUPERUSER_USERNAME=USER,
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+        DJANGO_SUPERUSER_EMAIL="curator@example.org",
     )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"the server stopped:\n{process.stdout.read() if process.stdout else ''}"
-                )
-            try:
-                with urllib.request.urlopen(f"{url}/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer within 60 s")
-            time.sleep(0.2)
+    with running_server(env) as url:
+        meadow("createsuperuser", "--noinput", env=env)
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def sign_in_and_open_the_import_page(server: str, page: Page) -> None:
