@@ -18,6 +18,9 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     source = models.CharField(max_length=500, blank=True, help_text="File or request behind it")
+    country = models.CharField(
+        max_length=3, blank=True, db_index=True, help_text="Country the record belongs to"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -18,8 +18,13 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     source: str = "",
+    country: str = "",
 ) -> None:
-    """Write one audit entry; must run inside the action's transaction."""
+    """Write one audit entry; must run inside the action's transaction.
+
+    ``country`` is the code of the country the record belongs to, if any: the
+    country's history is read by it.
+    """
     from meadow.audit.models import AuditEntry
 
     if not transaction.get_connection().in_atomic_block:
@@ -36,4 +41,5 @@ def record(
         before=before,
         after=after,
         source=source[:500],
+        country=country,
     )

@@ -72,6 +72,23 @@ SETTINGS: dict[str, Setting] = {
             "instead of in a background thread; for tests and scripts.",
         ),
         Setting("MEADOW_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
+        Setting(
+            "MEADOW_EMAIL_URL",
+            "",
+            "smtp://user:password@host:587 (STARTTLS) or smtps://...:465 (TLS) to send mail; "
+            "when empty, mail is written as files to MEADOW_DATA_DIR/mail.",
+        ),
+        Setting(
+            "MEADOW_EMAIL_FROM",
+            "meadow@localhost",
+            "Sender address of invitations and password-reset mail.",
+        ),
+        Setting(
+            "MEADOW_TRUST_X_FORWARDED_FOR",
+            "false",
+            "Behind one proxy that sets X-Forwarded-For: take the client address from the "
+            "last entry it adds (for sign-in throttling by address).",
+        ),
     ]
 }
 
@@ -139,6 +156,44 @@ def parse_database_url(url: str) -> dict[str, object]:
         "OPTIONS": options,
         "CONN_MAX_AGE": 60,
     }
+
+
+@dataclass(frozen=True)
+class EmailServer:
+    host: str
+    port: int
+    user: str
+    password: str
+    use_ssl: bool
+    use_tls: bool
+
+
+def parse_email_url(url: str) -> EmailServer:
+    """Read ``smtp://user:pw@host:port`` (STARTTLS; ``?starttls=false`` for a local relay
+    without it) or ``smtps://user:pw@host:port`` (TLS from the start)."""
+    parsed = urlparse(url)
+    if parsed.scheme not in {"smtp", "smtps"}:
+        raise SettingError(
+            f"MEADOW_EMAIL_URL: scheme {parsed.scheme!r} is not supported (use smtp:// or smtps://)"
+        )
+    if not parsed.hostname:
+        raise SettingError("MEADOW_EMAIL_URL: the host name is missing")
+    try:
+        port = parsed.port
+    except ValueError as exc:
+        raise SettingError(f"MEADOW_EMAIL_URL: bad port ({exc})") from None
+    secure = parsed.scheme == "smtps"
+    starttls = parse_qs(parsed.query).get("starttls", ["true"])[-1].lower()
+    if starttls not in _TRUE | _FALSE:
+        raise SettingError(f"MEADOW_EMAIL_URL: starttls={starttls!r}: expected true or false")
+    return EmailServer(
+        host=parsed.hostname,
+        port=port or (465 if secure else 587),
+        user=unquote(parsed.username or ""),
+        password=unquote(parsed.password or ""),
+        use_ssl=secure,
+        use_tls=not secure and starttls in _TRUE,
+    )
 
 
 def secret_key(data_dir: Path) -> str:

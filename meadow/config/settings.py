@@ -31,6 +31,12 @@ INSTALLED_APPS = [
     "meadow.audit",
     "meadow.frameworks",
     "meadow.places",
+    "meadow.parties",
+    "meadow.targets",
+    "meadow.commitments",
+    "meadow.stocktake",
+    "meadow.reports",
+    "meadow.demo",
     "meadow.indicators",
     "meadow.jobs",
     "meadow.site",
@@ -99,6 +105,20 @@ CACHES = {
     )
 }
 
+# Passwords are stored with Argon2; older hashes are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Sign-in refuses further attempts after repeated failures (meadow.parties.throttle).
+AUTHENTICATION_BACKENDS = ["meadow.parties.backends.ThrottledModelBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account"
+LOGOUT_REDIRECT_URL = "home"
+TRUST_X_FORWARDED_FOR = env.get_bool("MEADOW_TRUST_X_FORWARDED_FOR")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -136,6 +156,27 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_SECURE = env.get_bool("MEADOW_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+
+# Mail (invitations, password reset): SMTP when configured, else files in the data folder.
+_email_url = env.get_str("MEADOW_EMAIL_URL")
+if _email_url:
+    _mail = env.parse_email_url(_email_url)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.host
+    EMAIL_PORT = _mail.port
+    EMAIL_HOST_USER = _mail.user
+    EMAIL_HOST_PASSWORD = _mail.password
+    EMAIL_USE_SSL = _mail.use_ssl
+    EMAIL_USE_TLS = _mail.use_tls
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = env.get_str("MEADOW_EMAIL_FROM")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -149,6 +190,11 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Machine clients send "Authorization: Bearer <key>"; browsers use their session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "meadow.parties.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "URL_FORMAT_OVERRIDE": "format",
 }
 SPECTACULAR_SETTINGS = {
@@ -167,6 +213,8 @@ SPECTACULAR_SETTINGS = {
         "IndicatorKindEnum": "meadow.frameworks.models.IndicatorKind",
         "PlaceKindEnum": "meadow.places.models.PlaceKind",
         "GroupKindEnum": "meadow.places.models.GroupKind",
+        "RoleEnum": "meadow.parties.models.Role",
+        "CommitmentStatusEnum": "meadow.commitments.models.Status",
     },
 }
 

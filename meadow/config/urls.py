@@ -10,6 +10,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("meadow.config.api_urls")),
+    path("", include("meadow.parties.urls")),
+    path("", include("meadow.targets.urls")),
+    path("", include("meadow.commitments.urls")),
+    path("", include("meadow.stocktake.urls")),
     path("", include("meadow.places.urls")),
     path("", include("meadow.site.urls")),
     # Before the frameworks: they take every /<framework>/... address.

@@ -30,6 +30,10 @@ def label(actor: Actor) -> str:
 
 
 def is_staff(actor: Actor) -> bool:
+    """The system, and staff users signed in with a password (an API token carries only
+    its own country role, never staff powers)."""
     if isinstance(actor, SystemActor):
         return True
+    if getattr(actor, "token_scope", None) is not None:
+        return False
     return bool(actor.is_authenticated and getattr(actor, "is_staff", False))

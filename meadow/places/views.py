@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
-from meadow.core import i18n
+from meadow.core import i18n, policies
 from meadow.places import queries
-from meadow.places.models import GroupKind, PlaceGroup
+from meadow.places.models import GroupKind, Place, PlaceGroup
+
+# The progress method whose roll-ups a country page shows first.
+DEFAULT_METHOD = "un_chart"
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,37 @@ def place_detail(request: HttpRequest, code: str) -> HttpResponse:
             [] if place.is_country else queries.countries_in(place.uid).order_by("order")
         ),
     }
+    if place.is_country:
+        context.update(_country_sections(request, place))
     return render(request, "places/place_detail.html", context)
+
+
+def _country_sections(request: HttpRequest, place: Place) -> dict[str, Any]:
+    """What a country page adds: national targets, indicators with progress, commitments.
+
+    National targets are read through the visibility rules: the public sees the
+    published ones, the country's team also its drafts (marked as drafts).
+    """
+    from meadow.analytics.progress import METHODS
+    from meadow.indicators.views import rollup_badges
+    from meadow.stocktake import queries as stocktake
+
+    method = request.GET.get("method", "")
+    if method not in METHODS:
+        method = DEFAULT_METHOD
+    indicators = stocktake.country_indicators(place, method)
+    for row in indicators:
+        row.badges = rollup_badges([row.rollup]) if row.rollup is not None else []
+    return {
+        "national_targets": stocktake.country_targets(place, request.user),
+        "indicator_rows": indicators,
+        "progress_method": method,
+        "progress_methods": [(name, spec.title) for name, spec in METHODS.items()],
+        "commitments_count": stocktake.commitments_count(place, request.user),
+        # Team and history pages are for the country's team: linked only for them.
+        "may_view_team": policies.require("team.view")(request.user, country=place.code),
+        "may_view_history": policies.require("audit.view")(request.user, country=place.code),
+    }
 
 
 @dataclass

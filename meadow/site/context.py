@@ -42,11 +42,19 @@ SECTIONS = {
 }
 
 
+def demo_loaded() -> bool:
+    """Whether the illustrative demo data set is in this database (read when a page asks)."""
+    from meadow.demo.models import DemoLoad
+
+    return DemoLoad.objects.exists()
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
     match = request.resolver_match
     return {
         "nav_section": SECTIONS.get(match.url_name or "", "") if match else "",
         "meadow_version": meadow.__version__,
         "content_language": i18n.current(),
+        "demo_data": demo_loaded,
         "interface_languages": [(code, language_name(code)) for code, _ in settings.LANGUAGES],
     }

@@ -76,6 +76,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-load", action="store_true", help="do not load the reference data first"
         )
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="also load the illustrative demo data set (invented national targets, "
+            "data and commitments for a dozen countries)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host: str = options["host"]
@@ -96,6 +102,10 @@ class Command(BaseCommand):
             if verbosity:
                 self.stdout.write("Loading the reference data ...")
             call_command("load_reference", verbosity=verbosity)
+            if options["demo"]:
+                if verbosity:
+                    self.stdout.write("Loading the illustrative demo data ...")
+                call_command("demo", "load", verbosity=verbosity)
         self._warn_about_host(host)
 
         if options["gunicorn"]:

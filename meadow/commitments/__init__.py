@@ -1,0 +1,1 @@
+"""Commitments of non-state actors towards the global and national targets."""

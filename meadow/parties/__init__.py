@@ -1,0 +1,1 @@
+"""Conventions and their Parties; people and their roles per country and convention."""

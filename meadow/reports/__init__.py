@@ -1,0 +1,1 @@
+"""Report once: concepts, a country's facts, and convention report templates over them."""

@@ -1,0 +1,1 @@
+"""The global stocktake: national targets, commitments and data added up."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StocktakeConfig(AppConfig):
+    name = "meadow.stocktake"
+    label = "meadow_stocktake"
+    verbose_name = "Stocktake"

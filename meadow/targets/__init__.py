@@ -1,0 +1,1 @@
+"""National targets of the Parties and their alignment with the global framework."""
