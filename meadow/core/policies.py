@@ -270,3 +270,18 @@ def can_act_as_secretariat(actor: Actor, *, convention: str | None = None, **_: 
     convention (and administrators)."""
     r = _roles()
     return bool(r.is_admin(actor) or (convention and r.is_secretariat(actor, convention)))
+
+
+@policy("reports.comment")
+def can_comment_on_report(actor: Actor, *, country: str, **_: Any) -> bool:
+    """Comments on a report's questions: the country's team (reviewers included), the
+    secretariat and administrators: whoever may read the unpublished report."""
+    return bool(_roles().sees_unpublished(actor, country))
+
+
+@policy("reports.assign")
+def can_assign_sections(actor: Actor, *, country: str, **_: Any) -> bool:
+    """Sections of a report are assigned to contributors by the focal point or the
+    publishing authority (and administrators)."""
+    r = _roles()
+    return bool(r.is_admin(actor) or r.has_role(actor, country, r.PUBLISHERS))

@@ -146,8 +146,12 @@ class Answer:
         return self.fact is not None and self.fact.value not in (None, "", [])
 
 
-def answers(template: Template, country: str) -> list[Answer]:
-    """Every question of the template, in order, answered from the country's facts."""
+def answers(template: Template, country: str, here: str = "") -> list[Answer]:
+    """Every question of the template, in order, answered from the country's facts.
+
+    ``here`` names the report being read (its uid): a fact entered elsewhere is marked
+    as prefilled; by default, the template's own cycle's report.
+    """
     questions = list(template.questions.select_related("concept").order_by("order"))
     concept_ids = {q.concept_id for q in questions}
     facts = {
@@ -161,7 +165,7 @@ def answers(template: Template, country: str) -> list[Answer]:
         .values_list("concept_id", "template__code", "template__version")
     ):
         elsewhere.setdefault(concept_id, set()).add(f"{code}@{version}")
-    here = source_of(template, country)
+    here = here or source_of(template, country)
     out = []
     for question in questions:
         fact = facts.get(question.concept_id)

@@ -250,3 +250,49 @@ class Snapshot(models.Model):
         if self.pk is not None:
             raise ValueError("a snapshot is immutable: submit again to make a new one")
         super().save(*args, **kwargs)
+
+
+class Assignment(models.Model):
+    """A section of a report given to a member of the team to answer.
+
+    Once a section has assignees, only they (and the focal point and publishing
+    authority) change its answers through this report.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="assignments")
+    section = models.CharField(max_length=80)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["report", "section", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "section", "user"], name="assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.section} -> {self.user}"
+
+
+class Comment(models.Model):
+    """A remark on one question of a report (or on the whole report: empty question)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    question = models.CharField(max_length=80, blank=True)
+    text = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=150)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["report", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report}#{self.question or '-'} {self.actor}"

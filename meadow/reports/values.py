@@ -3,9 +3,10 @@
 Values are stored as JSON: text and rich text as strings, numbers as numbers, dates as
 ISO strings, a choice as its option value, a multiple choice as a list of option
 values, yes/no as a boolean, a table as a list of rows (objects keyed by the columns),
-national targets as a list of national target codes, attachments as a list of
-``{name, url}``. ``None`` clears a fact. Indicator data are not typed in: they are the
-country's series for the indicator.
+national targets as a list of ``{target, progress, summary}`` rows (the code of one of
+the country's national targets, its level of progress from ``PROGRESS`` and what was
+done), attachments as a list of ``{name, url}``. ``None`` clears a fact. Indicator
+data are not typed in: they are the country's series for the indicator.
 """
 
 from __future__ import annotations
@@ -16,8 +17,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meadow.reports.models import Concept, ConceptType
+
+# Levels of progress towards a national target, as the CBD's 7th national report asks.
+PROGRESS = {
+    "on-track": gettext_lazy("On track to achieve the target"),
+    "insufficient": gettext_lazy("Progress towards the target but at an insufficient rate"),
+    "no-change": gettext_lazy("No significant change"),
+    "moving-away": gettext_lazy("Moving away from the target"),
+    "unknown": gettext_lazy("Unknown"),
+}
 
 
 def _options(items: list[dict[str, Any]]) -> set[str]:
@@ -109,13 +120,70 @@ def clean(concept: Concept, value: Any) -> Any:
                 )
             rows.append(cleaned)
         return rows
-    if kind in (ConceptType.NATIONAL_TARGETS, ConceptType.ATTACHMENTS):
-        if not isinstance(value, list):
-            raise ValidationError(_("%(where)s: expected a list.") % {"where": where})
-        return value
+    if kind == ConceptType.NATIONAL_TARGETS:
+        return _target_rows(value, where)
+    if kind == ConceptType.ATTACHMENTS:
+        return _attachments(value, where)
     if kind == ConceptType.INDICATOR_DATA:
         raise ValidationError(
             _("%(where)s: indicator data come from the country's series; import them instead.")
             % {"where": where}
         )
     return _scalar(kind, value, where, concept.options)
+
+
+def _rows(value: Any, where: str, keys: set[str]) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+        raise ValidationError(_("%(where)s: expected a list of rows.") % {"where": where})
+    for n, row in enumerate(value, start=1):
+        unknown = set(row) - keys
+        if unknown:
+            raise ValidationError(
+                _("%(where)s, row %(row)d: unknown column %(column)s.")
+                % {"where": where, "row": n, "column": sorted(unknown)[0]}
+            )
+    return value
+
+
+def _target_rows(value: Any, where: str) -> list[dict[str, Any]]:
+    rows = []
+    seen: set[str] = set()
+    for n, row in enumerate(_rows(value, where, {"target", "progress", "summary"}), start=1):
+        code = str(row.get("target") or "").strip()
+        if not code:
+            raise ValidationError(
+                _("%(where)s, row %(row)d, target: the national target's code is missing.")
+                % {"where": where, "row": n}
+            )
+        if code in seen:
+            raise ValidationError(
+                _("%(where)s, row %(row)d, target: %(code)s is given twice.")
+                % {"where": where, "row": n, "code": code}
+            )
+        seen.add(code)
+        progress = row.get("progress") or None
+        if progress is not None and progress not in PROGRESS:
+            raise ValidationError(
+                _("%(where)s, row %(row)d, progress: %(value)r is not one of %(choices)s.")
+                % {"where": where, "row": n, "value": progress, "choices": ", ".join(PROGRESS)}
+            )
+        summary = row.get("summary") or ""
+        if not isinstance(summary, str):
+            raise ValidationError(
+                _("%(where)s, row %(row)d, summary: expected text.") % {"where": where, "row": n}
+            )
+        rows.append({"target": code, "progress": progress, "summary": summary})
+    return rows
+
+
+def _attachments(value: Any, where: str) -> list[dict[str, Any]]:
+    rows = []
+    for n, row in enumerate(_rows(value, where, {"name", "url"}), start=1):
+        url = str(row.get("url") or "").strip()
+        if not url.startswith(("https://", "http://")):
+            raise ValidationError(
+                _("%(where)s, row %(row)d, url: a link starts with https:// or http://.")
+                % {"where": where, "row": n}
+            )
+        rows.append({"name": str(row.get("name") or url).strip(), "url": url})
+    return rows

@@ -24,7 +24,7 @@ from meadow.core import policies
 from meadow.core.actions import action
 from meadow.core.actors import Actor, SystemActor, label
 from meadow.places.models import Place, PlaceKind
-from meadow.reports import facts
+from meadow.reports import facts, review, rules
 from meadow.reports.models import Report, Snapshot, Template, Transition
 
 DRAFT, IN_REVIEW, APPROVED, SUBMITTED, PUBLISHED = (
@@ -58,6 +58,39 @@ STEPS: dict[str, Step] = {
         Step("publish", (SUBMITTED,), PUBLISHED, "reports.secretariat"),
     )
 }
+
+
+# The steps the template's rules can stop: blockers stop both, errors stop approval
+# unless the approver says why the report goes ahead with them.
+GATED = ("approve", "submit")
+
+
+def _numbers(report: Report, keys: list[str]) -> str:
+    numbers = {
+        q["key"]: str(q.get("number") or q["key"])
+        for _s, q in rules.questions(report.template.document)
+    }
+    shown = [numbers.get(k, k) for k in keys[:10]]
+    return ", ".join(shown) + (" ..." if len(keys) > 10 else "")
+
+
+def _gate(report: Report, name: str, reason: str) -> None:
+    evaluation = review.evaluate(report)
+    blockers = [i.question for i in evaluation.of(rules.BLOCKER)]
+    if blockers:
+        raise ValidationError(
+            _("%(count)d blocking problems stop the step %(name)s: questions %(questions)s.")
+            % {"count": len(blockers), "name": name, "questions": _numbers(report, blockers)}
+        )
+    errors = [i.question for i in evaluation.of(rules.ERROR)]
+    if name == "approve" and errors and not reason.strip():
+        raise ValidationError(
+            _(
+                "%(count)d errors remain (questions %(questions)s): fix them, or approve "
+                "with a reason saying why the report goes ahead with them."
+            )
+            % {"count": len(errors), "questions": _numbers(report, errors)}
+        )
 
 
 def state(report: Report) -> str:
@@ -145,6 +178,8 @@ def move(report: Report, name: str, *, actor: Actor, country: str, reason: str =
         )
     if step.needs_reason and not reason.strip():
         raise ValidationError(_("Say why: the step %(name)s needs a reason.") % {"name": name})
+    if name in GATED:
+        _gate(report, name, reason)
     moved = Transition.objects.create(
         report=report,
         name=name,

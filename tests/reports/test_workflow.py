@@ -7,27 +7,15 @@ import json
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from meadow.audit.models import AuditEntry
-from meadow.parties.models import Convention, CountryRole, Role, SecretariatRole
-from meadow.places.models import Place
+from meadow.parties.models import Role
 from meadow.reports import facts, workflow
 from meadow.reports.models import Report, Snapshot, Template, Transition
+from tests.reports.helpers import fill, user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_db")]
-
-
-def user(name: str, country: str = "", role: Role | None = None, secretariat: str = "") -> Any:
-    made = get_user_model().objects.create_user(name, password="a long passphrase 7")
-    if role is not None:
-        CountryRole.objects.create(user=made, country=Place.objects.get(code=country), role=role)
-    if secretariat:
-        SecretariatRole.objects.create(
-            user=made, convention=Convention.objects.get(code=secretariat)
-        )
-    return made
 
 
 @pytest.fixture
@@ -47,6 +35,8 @@ def team() -> dict[str, Any]:
 def report(team: dict[str, Any]) -> Report:
     template = Template.objects.get(code="cbd-nr7")
     made = workflow.open_report(actor=team["contributor"], country="KEN", template=template)
+    # A complete report: every question answered, so no rule stops the workflow.
+    fill(made, team["contributor"], skip=("nbsap-status",))
     facts.set_fact(
         actor=team["contributor"],
         country="KEN",
