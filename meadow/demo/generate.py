@@ -10,7 +10,11 @@ be checked against the generator. What it writes, under ``meadow/demo/data``:
   JSON format (docs/national-targets.md), aligned with GBF goals and targets, with
   quantitative elements that contribute to the global elements; most are published,
   a few stay drafts;
-- ``commitments.json``: commitments of invented non-state actors.
+- ``commitments.json``: commitments of invented non-state actors;
+- ``reports.json``: national reports on the CBD's 7th national report template for
+  some of the countries, with answers to every question, at each step of the
+  workflow (a draft, in review, approved, submitted, published), and a Ramsar report
+  that finds the overlapping answers already given.
 
 Every text says plainly that it is illustrative; none of it is any country's data.
 """
@@ -26,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from meadow.demo.themes import ILLUSTRATIVE, THEMES, Theme
+from meadow.reports import sample
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED = 20301231
@@ -211,6 +216,62 @@ def commitment_documents() -> list[dict]:
     ]
 
 
+TEMPLATES = Path(__file__).resolve().parents[1] / "reports" / "data"
+
+REPORT_NOTE = "illustrative demo answer, not the country's"
+
+# (country, template, state, share of the questions answered)
+REPORTS: tuple[tuple[str, str, str, float], ...] = (
+    ("KEN", "cbd-nr7", "published", 1.0),
+    ("BRA", "cbd-nr7", "submitted", 1.0),
+    ("FRA", "cbd-nr7", "approved", 1.0),
+    ("CHN", "cbd-nr7", "in-review", 1.0),
+    ("COL", "cbd-nr7", "draft", 0.9),
+    ("NPL", "cbd-nr7", "draft", 0.4),
+    ("KEN", "ramsar-cop15", "draft", 0.0),
+)
+
+
+def _template(code: str) -> tuple[dict, dict]:
+    """A shipped template and the concepts it may use, by uid."""
+    import yaml
+
+    shared = yaml.safe_load((TEMPLATES / "concepts.yaml").read_text(encoding="utf-8"))
+    doc = yaml.safe_load((TEMPLATES / "templates" / f"{code}.yaml").read_text(encoding="utf-8"))
+    concepts = {c["id"]: c for c in shared["concepts"]}
+    concepts.update({c["id"]: c for c in doc.get("concepts") or []})
+    return doc, concepts
+
+
+def report_documents(targets: dict[str, dict]) -> list[dict]:
+    out = []
+    for n, (code, template, state, share) in enumerate(REPORTS):
+        doc, concepts = _template(template)
+        published = [t["code"] for t in targets[code]["targets"] if t["status"] == "published"]
+        country = next(c for c in COUNTRIES if c.code == code)
+        # CBD question 1 asks whether the country is landlocked.
+        fixed = {"1": "yes" if country.landlocked else "no"} if template == "cbd-nr7" else {}
+        answers = sample.answers(doc, concepts, seed=SEED + n, targets=published, fixed=fixed)
+        keys = list(answers)
+        kept = keys[: round(len(keys) * share)]
+        out.append(
+            {
+                "country": code,
+                "template": template,
+                "state": state,
+                "answers": {
+                    key: (
+                        f"{answers[key]} ({REPORT_NOTE})"
+                        if isinstance(answers[key], str) and answers[key] in sample.SENTENCES
+                        else answers[key]
+                    )
+                    for key in kept
+                },
+            }
+        )
+    return out
+
+
 def render(seed: int = SEED) -> dict[str, str]:
     """File name (relative to the data folder) -> content."""
     rng = np.random.default_rng(seed)
@@ -218,8 +279,12 @@ def render(seed: int = SEED) -> dict[str, str]:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(indicator_rows(rng))
     out["indicators.csv"] = buffer.getvalue()
-    for code, document in target_documents(rng).items():
+    documents = target_documents(rng)
+    for code, document in documents.items():
         out[f"targets/{code}.json"] = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    out["reports.json"] = (
+        json.dumps(report_documents(documents), ensure_ascii=False, indent=1) + "\n"
+    )
     out["commitments.json"] = (
         json.dumps(commitment_documents(), ensure_ascii=False, indent=1) + "\n"
     )

@@ -41,6 +41,7 @@ class DemoReport:
     targets: int = 0
     published: int = 0
     commitments: int = 0
+    reports: int = 0
     countries: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -49,7 +50,7 @@ class DemoReport:
         return (
             f"demo data: {len(self.countries)} countries, {self.observations} observations, "
             f"{self.targets} national targets ({self.published} published), "
-            f"{self.commitments} commitments"
+            f"{self.commitments} commitments, {self.reports} national reports"
         )
 
 
@@ -95,6 +96,10 @@ def load(directory: Path = DATA, progress: Progress | None = None) -> DemoReport
                     report.published += 1
         say("commitments")
         report.commitments = _load_commitments(directory / "commitments.json")
+        reports_file = directory / "reports.json"
+        if reports_file.exists():
+            say("national reports")
+            report.reports = _load_reports(reports_file)
         DemoLoad.objects.create(countries=report.countries, digest=stamp)
     report.loaded = True
     return report
@@ -122,6 +127,40 @@ def _load_commitments(path: Path) -> int:
         for country in item["countries"] or [None]:
             commitment.refresh_from_db()
             commitments.review(commitment, actor=ACTOR, country=country, decision="approved")
+        count += 1
+    return count
+
+
+# The workflow steps that lead from a draft to each state.
+PATHS = {
+    "draft": (),
+    "in-review": ("submit-for-review",),
+    "approved": ("submit-for-review", "approve"),
+    "submitted": ("submit-for-review", "approve", "submit"),
+    "published": ("submit-for-review", "approve", "submit", "publish"),
+}
+
+
+def _load_reports(path: Path) -> int:
+    """Open each report, answer it through the report and take it to its state."""
+    from meadow.reports import editing, workflow
+    from meadow.reports.models import Template
+
+    count = 0
+    for item in json.loads(path.read_text(encoding="utf-8")):
+        template = Template.objects.filter(code=item["template"]).order_by("-loaded_at").first()
+        if template is None:
+            continue
+        country = item["country"]
+        made = workflow.open_report(actor=ACTOR, country=country, template=template)
+        if made.transitions.exists():
+            continue
+        for key, value in item["answers"].items():
+            editing.save_answer(
+                actor=ACTOR, country=country, report=made, question=key, value=value
+            )
+        for step in PATHS[item["state"]]:
+            workflow.move(made, step, actor=ACTOR, country=country)
         count += 1
     return count
 

@@ -21,6 +21,13 @@ SENTENCES = (
     "Progress was reviewed against the updated national biodiversity strategy.",
 )
 
+# Text cells of tables that have a plausible example.
+CELLS = {
+    "name": "A. Example",
+    "institution": "Ministry of the Environment",
+    "email": "focal.point@example.org",
+}
+
 
 def _scalar(kind: str, rng: random.Random, options: list[Any], rule: Mapping[str, Any]) -> Any:
     if kind in ("text", "rich-text"):
@@ -58,10 +65,14 @@ def value_for(
     if kind == "table":
         return [
             {
-                c["key"]: _scalar(c.get("type", "text"), rng, list(c.get("options") or []), {})
+                c["key"]: (
+                    CELLS.get(c["key"], f"Example {c['key']} {n}")
+                    if c.get("type", "text") == "text"
+                    else _scalar(c.get("type", "text"), rng, list(c.get("options") or []), {})
+                )
                 for c in concept.get("columns") or []
             }
-            for _ in range(rng.randint(1, 2))
+            for n in range(1, rng.randint(1, 2) + 1)
         ]
     if kind == "national-targets":
         return [
@@ -84,8 +95,11 @@ def answers(
     concepts: Mapping[str, Mapping[str, Any]],
     seed: int = 0,
     targets: list[str] | None = None,
+    fixed: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A value for every question with a typed answer, by question key.
+
+    ``fixed`` answers take the place of drawn ones (a landlocked country says so).
 
     ``concepts`` are the concepts' definitions by uid (type, options, columns).
     Questions shown only for an answer the generator did not give are left out, and
@@ -96,6 +110,8 @@ def answers(
     for _section, question in rules.questions(document):
         concept = concepts[question["concept"]]
         value = value_for(concept, rng, question, targets)
+        if fixed and question["key"] in fixed:
+            value = fixed[question["key"]]
         if value is not None:
             out[question["key"]] = value
     evaluation = rules.evaluate(document, out)

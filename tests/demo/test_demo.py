@@ -88,6 +88,21 @@ def test_load_goes_through_the_actions_and_runs_once() -> None:
     assert AuditEntry.objects.filter(actor="system:demo", action="target.publish").count() == (
         expected_published
     )
+    # The national reports stand at the states the file gives; the Ramsar report is
+    # answered from the facts the CBD report gave.
+    from meadow.reports import document, workflow
+    from meadow.reports.models import Report
+
+    planned = json.loads((generate.DATA / "reports.json").read_text(encoding="utf-8"))
+    assert report.reports == len(planned) == Report.objects.count()
+    for item in planned:
+        made = Report.objects.get(country__code=item["country"], template__code=item["template"])
+        assert workflow.state(made) == item["state"]
+    published = Report.objects.get(country__code="KEN", template__code="cbd-nr7")
+    assert published.snapshots.count() == 1 and workflow.verify(published.snapshots.get())
+    ramsar = document.assemble(Report.objects.get(template__code="ramsar-cop15"))
+    prefilled = [q for q in ramsar.questions() if q.prefilled_from]
+    assert prefilled and all(q.prefilled_from == published.uid for q in prefilled)
     entries = AuditEntry.objects.count()
 
     again = load.load()
