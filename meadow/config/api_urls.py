@@ -8,6 +8,7 @@ from meadow.indicators import api as indicators_api
 from meadow.jobs import api as jobs_api
 from meadow.parties import api as parties_api
 from meadow.places import api as places_api
+from meadow.reports import api as reports_api
 from meadow.stocktake import api as stocktake_api
 from meadow.targets import api as targets_api
 
@@ -23,5 +24,6 @@ parties_api.register(router)
 targets_api.register(router)
 commitments_api.register(router)
 stocktake_api.register(router)
+reports_api.register(router)
 
 urlpatterns = router.urls

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("meadow.parties.urls")),
     path("", include("meadow.targets.urls")),
     path("", include("meadow.commitments.urls")),
+    path("", include("meadow.reports.urls")),
     path("", include("meadow.stocktake.urls")),
     path("", include("meadow.places.urls")),
     path("", include("meadow.site.urls")),

@@ -156,7 +156,9 @@ def answers(template: Template, country: str, here: str = "") -> list[Answer]:
     concept_ids = {q.concept_id for q in questions}
     facts = {
         f.concept_id: f
-        for f in Fact.objects.filter(country__code=country, concept_id__in=concept_ids)
+        for f in Fact.objects.filter(
+            country__code=country, concept_id__in=concept_ids
+        ).select_related("updated_by")
     }
     elsewhere: dict[int, set[str]] = {}
     for concept_id, code, version in (

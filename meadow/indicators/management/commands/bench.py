@@ -1,4 +1,4 @@
-"""``meadow bench progress|aggregate``: time a computation core against the numpy floor."""
+"""``meadow bench progress|aggregate|reports``: time a computation core against its floor."""
 
 from __future__ import annotations
 
@@ -19,12 +19,20 @@ class Command(BaseCommand):
         "progress method on 200 places x 500 indicators x 3 disaggregations x 30 years "
         "against a numpy sum of the same values; `bench aggregate` aggregates the same "
         "panel to 38 regions and groups (population-weighted means with coverage). "
-        "The last line is a JSON object."
+        "`bench reports` prefills a CBD 7th national report and renders it as a PDF, then "
+        "exports 200 countries' reports to JSON against a bare json.dumps of the same "
+        "answers (all rolled back). The last line is a JSON object."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["progress", "aggregate"], help="what to benchmark")
-        parser.add_argument("--quick", action="store_true", help="a panel a hundred times smaller")
+        parser.add_argument(
+            "target", choices=["progress", "aggregate", "reports"], help="what to benchmark"
+        )
+        parser.add_argument(
+            "--quick",
+            action="store_true",
+            help="a panel a hundred times smaller (reports: 20 countries instead of 200)",
+        )
         parser.add_argument(
             "--uk",
             type=Path,
@@ -47,6 +55,15 @@ class Command(BaseCommand):
             if not options["json_only"]:
                 self.stdout.write(line)
 
+        if options["target"] == "reports":
+            from meadow.reports import bench as reports_bench
+
+            try:
+                summary = reports_bench.run(quick=options["quick"], echo=echo)
+            except LookupError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(json.dumps(summary))
+            return
         tuned = keep_freed_memory()
         echo(f"Allocator keeps freed memory: {'yes' if tuned else 'no (not glibc)'}")
         if options["target"] == "aggregate":
