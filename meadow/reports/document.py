@@ -140,13 +140,14 @@ def assemble(report: Report, *, snapshot: Snapshot | None = None) -> ReportDocum
     if snapshot is None and current in review.FROZEN:
         snapshot = review.latest_snapshot(report)
     country = report.country.code
-    live = {a.question.key: a for a in facts.answers(report.template, country, report.uid)}
+    given = facts.answers(report.template, country, report.uid)
+    live = {a.question.key: a for a in given}
     frozen: dict[str, dict[str, Any]] = {}
     if snapshot is not None:
         frozen = {a["question"]: a for a in snapshot.content.get("answers", [])}
         values = {key: item.get("value") for key, item in frozen.items()}
     else:
-        values = review.live_values(report)
+        values = review.live_values(report, given)
     evaluation = review.evaluate(report, values)
     progress = {p.key: p for p in review.completeness(report, evaluation)}
     indicators = [

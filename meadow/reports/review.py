@@ -39,12 +39,15 @@ def indicator_values(country: str, indicators: list[int]) -> dict[int, dict[str,
     return out
 
 
-def live_values(report: Report) -> dict[str, Any]:
-    """The report's answers from the country's facts (and series), by question key."""
+def live_values(report: Report, answers: list[facts.Answer] | None = None) -> dict[str, Any]:
+    """The report's answers from the country's facts (and series), by question key
+    (``answers``: the report's ``facts.answers`` when the caller has them already)."""
     country = report.country.code
     out: dict[str, Any] = {}
     pending: dict[int, list[str]] = {}
-    for answer in facts.answers(report.template, country):
+    if answers is None:
+        answers = facts.answers(report.template, country, report.uid)
+    for answer in answers:
         if answer.concept.type == ConceptType.INDICATOR_DATA and answer.concept.indicator_id:
             pending.setdefault(answer.concept.indicator_id, []).append(answer.question.key)
             out[answer.question.key] = None
