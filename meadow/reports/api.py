@@ -1049,7 +1049,7 @@ class ReportViewSet(ApiErrors, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def snapshots(self, request: Request, pk: str | None = None) -> Response:
         report = self._report()
-        rows = [self._snapshot(x) for x in report.snapshots.order_by("number")]
+        rows = [self._snapshot(x) for x in self._visible_snapshots(report).order_by("number")]
         return Response(s.ReportSnapshotSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -1060,10 +1060,20 @@ class ReportViewSet(ApiErrors, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path=r"snapshots/(?P<number>[0-9]+)")
     def snapshot(self, request: Request, pk: str | None = None, number: str = "") -> Response:
         report = self._report()
-        found = report.snapshots.filter(number=int(number)).first()
+        found = self._visible_snapshots(report).filter(number=int(number)).first()
         if found is None:
             raise NotFound(_("The report has no snapshot %(number)s.") % {"number": number})
         return Response(s.ReportSnapshotDetailSerializer(self._snapshot(found, True)).data)
+
+    def _visible_snapshots(self, report: Report) -> QuerySet[Snapshot]:
+        """Every snapshot for the country's team, the secretariat and administrators; for
+        anyone else (who reads the report because it is published) only the latest, the
+        one that was published: earlier submissions were never made public."""
+        snapshots = report.snapshots.all()
+        if roles.sees_unpublished(self.request.user, report.country.code):
+            return snapshots
+        latest = snapshots.order_by("-number").values("number")[:1]
+        return snapshots.filter(number__in=latest)
 
     def _numbered(self, report: Report, snapshot_param: str) -> Snapshot:
         raw = self.request.query_params.get(snapshot_param, "").strip()
@@ -1074,6 +1084,8 @@ class ReportViewSet(ApiErrors, viewsets.GenericViewSet):
             raise ValidationError(
                 {snapshot_param: [_("The report has no snapshot %(number)s.") % {"number": raw}]}
             )
+        if not self._visible_snapshots(report).filter(pk=found.pk).exists():
+            raise NotFound(_("The report has no snapshot %(number)s.") % {"number": raw})
         return found
 
     @staticmethod

@@ -5,7 +5,10 @@ XLSX and JSON exports): the template's sections and questions in order, each wit
 answer (live facts for a report being written, the latest snapshot's once submitted,
 or a given snapshot), where the answer was entered, which other templates ask for the
 same fact, whether the question is shown and required, and the rules that fail. An
-indicator-data question carries the country's total series for the indicator.
+indicator-data question carries the country's total series for the indicator; a
+national-targets question carries the progress per GBF target (``by_gbf``), worked out
+from its answer (the snapshot's, for a submitted report) and the country's published
+national targets and their alignments as they are now.
 
 ``as_json`` writes the document in the ``meadow-report/1`` format, described by
 ``meadow/reports/schema/report.schema.json``.
@@ -21,7 +24,7 @@ from django.utils import timezone
 
 from meadow.core import i18n
 from meadow.indicators.models import Observation
-from meadow.reports import facts, review, rules, workflow
+from meadow.reports import facts, review, rules, target_progress, workflow
 from meadow.reports.models import ConceptType, Report, Snapshot
 
 FORMAT = "meadow-report/1"
@@ -59,6 +62,8 @@ class QuestionView:
     updated_at: dt.datetime | None = None
     updated_by: str = ""
     series: list[Series] = field(default_factory=list)
+    # National-targets questions: progress per GBF target (``target_progress``).
+    by_gbf: list[target_progress.GlobalProgress] = field(default_factory=list)
 
     def label(self, lang: str | None = None) -> str:
         return i18n.text(self.title, lang) or self.key
@@ -192,6 +197,8 @@ def assemble(report: Report, *, snapshot: Snapshot | None = None) -> ReportDocum
                 view.updated_by = fact.updated_by.get_username() if fact.updated_by else ""
             if concept.type == ConceptType.INDICATOR_DATA and concept.indicator_id:
                 view.series = series.get(concept.indicator_id, [])
+            if concept.type == ConceptType.NATIONAL_TARGETS:
+                view.by_gbf = target_progress.by_gbf_target(country, view.value)
             views.append(view)
         sections.append(
             SectionView(
@@ -260,6 +267,11 @@ def as_json(document: ReportDocument) -> dict[str, Any]:
                             {"level": i.level, "kind": i.kind, "params": dict(i.params)}
                             for i in q.issues
                         ],
+                        **(
+                            {"by_gbf": [item.as_json() for item in q.by_gbf]}
+                            if q.type == ConceptType.NATIONAL_TARGETS
+                            else {}
+                        ),
                     }
                     for q in section.questions
                 ],

@@ -63,6 +63,7 @@ def save_answer(
     ``expected_version`` is the fact's version the editor started from (0 when there
     was none); ``facts.Conflict`` carries both values when someone saved in between.
     """
+    from meadow.reports import workflow
     from meadow.reports.workflow import state as state_of
 
     if country != report.country.code:
@@ -78,7 +79,7 @@ def save_answer(
     if current not in EDITABLE:
         raise ValidationError(
             _("A report that is %(state)s cannot be changed: send it back to draft first.")
-            % {"state": current}
+            % {"state": workflow.state_label(current)}
         )
     if not may_edit_section(actor, report, section, current):
         raise PermissionDenied(
@@ -91,6 +92,8 @@ def save_answer(
             _("Question %(key)s shows the country's indicator data: import the data instead.")
             % {"key": item.get("number") or question}
         )
+    if concept.type == ConceptType.NATIONAL_TARGETS:
+        _check_targets(country, value, item.get("number") or question)
     return facts.set_fact(
         actor=actor,
         country=country,
@@ -99,6 +102,31 @@ def save_answer(
         expected_version=expected_version,
         source=report.uid,
     )
+
+
+def _check_targets(country: str, value: Any, number: str) -> None:
+    """Rows on national targets name targets of this country (GBF targets are checked
+    with the value itself)."""
+    from meadow.targets.models import NationalTarget
+
+    if not isinstance(value, list):
+        return
+    codes = {
+        str(row.get("target") or "")
+        for row in value
+        if isinstance(row, dict) and not str(row.get("target") or "").startswith("gbf/")
+    }
+    known = set(
+        NationalTarget.objects.filter(country__code=country, code__in=codes).values_list(
+            "code", flat=True
+        )
+    )
+    unknown = sorted(codes - known - {""})
+    if unknown:
+        raise ValidationError(
+            _("Question %(number)s: %(codes)s is not a national target of %(country)s.")
+            % {"number": number, "codes": ", ".join(unknown), "country": country}
+        )
 
 
 @action("reports.assign")
@@ -187,4 +215,13 @@ def resolve(*, actor: Actor, country: str, comment: Comment) -> Comment:
         comment.resolved_at = timezone.now()
         comment.resolved_by = label(actor)
         comment.save(update_fields=["resolved_at", "resolved_by"])
+        audit.record(
+            actor=actor,
+            action="report.resolve-comment",
+            object_type="report",
+            object_uid=comment.report.uid,
+            before={"comment": comment.pk, "resolved": False},
+            after={"comment": comment.pk, "resolved": True},
+            country=country,
+        )
     return comment

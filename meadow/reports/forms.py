@@ -2,7 +2,8 @@
 
 ``QuestionForm`` is one question of a section with the widget its concept's type asks
 for (a text box, a text area, a number with its unit, a date, radio buttons, check
-boxes, a table editor with a few empty rows, the country's national targets, links).
+boxes, a table editor with a few empty rows, a block per national target and per GBF
+target without one, links).
 It renders from the answer (or, after a post, from what was posted) and ``read``
 turns what was posted back into a value its concept accepts, with a message naming
 the row and column when it cannot.
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meadow.core import i18n
-from meadow.reports import facts, values
+from meadow.reports import facts, target_progress, values
 from meadow.reports.document import QuestionView
 from meadow.reports.models import Concept, ConceptType
 
@@ -86,10 +87,16 @@ class Cell:
 class Row:
     index: int
     cells: list[Cell]
-    # National targets: the target's code (posted back in a hidden field) and title.
+    # National targets: the target's code (posted back in a hidden field) and title,
+    # how a reader names it, national or GBF (``target_progress``), the GBF targets a
+    # national target is aligned with, and whether it is one the form offers.
     target: str = ""
     heading: str = ""
     url: str = ""
+    name: str = ""
+    kind: str = ""
+    links: str = ""
+    known: bool = True
 
 
 @dataclass(frozen=True)
@@ -332,60 +339,93 @@ class QuestionForm:
     def row_count(self) -> int:
         return len(self.rows)
 
+    def _known_targets(self) -> list[target_progress.Row]:
+        """The rows the form offers: the country's national targets, then GBF targets."""
+        lang = i18n.current()
+        links = target_progress.links_by_target(self.view.by_gbf)
+        national = [
+            target_progress.National(t.code, t.title, t.url, links.get(t.code, ()))
+            for t in self.targets
+        ]
+        return target_progress.rows_from(national, self.view.by_gbf, self.view.value, lang)
+
     @property
     def target_rows(self) -> list[Row]:
-        """One row per published national target, then any other target already answered."""
-        given: dict[str, dict[str, Any]] = {}
-        if isinstance(self.view.value, list):
-            given = {
-                str(r.get("target")): r
-                for r in self.view.value
-                if isinstance(r, dict) and r.get("target")
-            }
-        known = [(t.code, t.title, t.url) for t in self.targets]
-        codes = {code for code, _title, _url in known}
-        known += [(code, "", "") for code in given if code not in codes]
+        """One block per national target (published ones first, then any other already
+        answered), then one per GBF target without a national target."""
+        known = self._known_targets()
         if self.bound:
+            by_target = {r.target: r for r in known}
             posted = [self._get(f"{self.name}-{n}-target") for n in range(self._posted_rows())]
-            titles = {code: (title, url) for code, title, url in known}
-            known = [(code, *titles.get(code, ("", ""))) for code in posted if code]
-        lang_progress = [("", "")] + [(k, str(v)) for k, v in values.PROGRESS.items()]
+            known = [
+                by_target.get(code)
+                or target_progress.Row(
+                    target=code,
+                    kind=(
+                        target_progress.GLOBAL
+                        if target_progress.is_global(code)
+                        else target_progress.NATIONAL
+                    ),
+                    known=False,
+                )
+                for code in posted
+                if code
+            ]
+        choices = [("", "")] + [(k, str(v)) for k, v in values.PROGRESS.items()]
+        texts = {
+            "actions": _("Main actions taken to implement the target"),
+            "summary": _("Summary of progress towards the target, including the main outcomes"),
+            "challenges": _("Key challenges and approaches that may be taken"),
+            "examples": _("Examples or cases of the actions’ effectiveness, with links"),
+        }
         rows = []
-        for n, (code, title, url) in enumerate(known):
-            row = given.get(code, {})
+        for n, item in enumerate(known):
+            name = item.name
             progress_name = f"{self.name}-{n}-progress"
-            summary_name = f"{self.name}-{n}-summary"
-            progress = self._get(progress_name) if self.bound else str(row.get("progress") or "")
-            summary = self._get(summary_name) if self.bound else str(row.get("summary") or "")
+            progress = self._get(progress_name) if self.bound else str(item.progress or "")
+            cells = [
+                Cell(
+                    name=progress_name,
+                    id=f"{self.id}-{n}-progress",
+                    type="choice",
+                    label=_("Current level of progress"),
+                    value=progress,
+                    choices=[Choice(v, label, progress == v, "") for v, label in choices],
+                )
+            ]
+            for key, label in texts.items():
+                field_name = f"{self.name}-{n}-{key}"
+                cells.append(
+                    Cell(
+                        name=field_name,
+                        id=f"{self.id}-{n}-{key}",
+                        type="textarea",
+                        label=label,
+                        value=self._get(field_name) if self.bound else str(getattr(item, key)),
+                    )
+                )
             rows.append(
                 Row(
                     index=n,
-                    target=code,
-                    heading=title,
-                    url=url,
-                    cells=[
-                        Cell(
-                            name=progress_name,
-                            id=f"{self.id}-{n}-progress",
-                            type="choice",
-                            label=_("Progress towards %(target)s") % {"target": code},
-                            value=progress,
-                            choices=[
-                                Choice(value, label, progress == value, "")
-                                for value, label in lang_progress
-                            ],
-                        ),
-                        Cell(
-                            name=summary_name,
-                            id=f"{self.id}-{n}-summary",
-                            type="textarea",
-                            label=_("Summary of progress towards %(target)s") % {"target": code},
-                            value=summary,
-                        ),
-                    ],
+                    target=item.target,
+                    heading=item.title,
+                    url=item.url,
+                    cells=cells,
+                    name=name,
+                    kind=item.kind,
+                    links=item.links_text(),
+                    known=item.known,
                 )
             )
         return rows
+
+    @property
+    def national_target_rows(self) -> list[Row]:
+        return [r for r in self.target_rows if r.kind != target_progress.GLOBAL]
+
+    @property
+    def global_target_rows(self) -> list[Row]:
+        return [r for r in self.target_rows if r.kind == target_progress.GLOBAL]
 
     # Reading what was posted ---------------------------------------------------------
 
@@ -480,14 +520,26 @@ class QuestionForm:
         return rows
 
     def _read_targets(self) -> list[dict[str, Any]]:
+        offered = {r.target for r in self._known_targets()}
         rows = []
         for n in range(self._posted_rows()):
             code = self._get(f"{self.name}-{n}-target").strip()
             progress = self._get(f"{self.name}-{n}-progress").strip()
-            summary = self._get(f"{self.name}-{n}-summary").replace("\r\n", "\n").strip()
-            if not code or (not progress and not summary):
+            texts = {
+                key: self._get(f"{self.name}-{n}-{key}").replace("\r\n", "\n").strip()
+                for key in target_progress.TEXTS
+            }
+            if not code or (not progress and not any(texts.values())):
                 continue
-            rows.append({"target": code, "progress": progress or None, "summary": summary})
+            if code not in offered:
+                raise ValidationError(
+                    _(
+                        "Row %(row)s: %(target)s is not one of the country's published national "
+                        "targets, nor a GBF target to report on directly."
+                    )
+                    % {"row": n + 1, "target": code}
+                )
+            rows.append({"target": code, "progress": progress or None, **texts})
         return rows
 
 

@@ -4,8 +4,10 @@
 report, then a sheet per section with every question the country types in (its
 number, text, what to enter, help, and the answer cells, yellow and unlocked), the
 choices as drop-down lists, tables, national targets and attachments as blocks of
-rows. The sheets are protected: only the answer cells can be changed. A very hidden
-sheet, ``meadow``, describes the workbook: the report, the template's code, version
+rows (national targets: a row for each of the country's published national targets
+and each GBF target without one, its code filled in, see ``target_progress``). The
+sheets are protected: only the answer cells can be changed. A very hidden sheet,
+``meadow``, describes the workbook: the report, the template's code, version
 and digest, and for each question its key, where its answer cells are, the version
 of the fact it was exported at and a fingerprint of what the cells held; it also
 holds a fingerprint of every other cell, and a signature of all that made with the
@@ -50,7 +52,7 @@ from meadow import audit
 from meadow.core import i18n, policies
 from meadow.core.actors import Actor
 from meadow.reports import document as documents
-from meadow.reports import editing, facts, values, workflow
+from meadow.reports import editing, facts, target_progress, values, workflow
 from meadow.reports.document import QuestionView, ReportDocument
 from meadow.reports.exports import common
 from meadow.reports.models import Concept, Report
@@ -242,7 +244,6 @@ class Writer:
         self.taken = {META, LISTS}
         self.yes_no = [_("Yes"), _("No")]
         self.progress = [str(label) for label in values.PROGRESS.values()]
-        self.targets = sorted(common.national_targets(document, lang))
 
     # Drop-down lists live in the hidden "lists" sheet, one column each.
     def list_ref(self, labels: list[str]) -> str:
@@ -433,6 +434,17 @@ class Writer:
         """A table, national targets or attachments: a heading row, then a row per item."""
         columns = _columns(question, self.lang)
         existing = [r for r in question.value or [] if isinstance(r, dict)]
+        # National targets: a row for each target to report on, its code filled in.
+        items: list[str] = []
+        targets: list[str] = []
+        if question.type == "national-targets":
+            presented = target_progress.rows_for(self.document.country, question.value, self.lang)
+            existing = [r.as_value() for r in presented]
+            items = [f"{r.name} {r.title}".strip() for r in presented]
+            targets = [r.target for r in presented]
+            for n in range(len(columns)):
+                if ANSWER + n not in WIDTHS:
+                    ws.column_dimensions[get_column_letter(ANSWER + n)].width = 40
         count = len(existing) + SPARE_ROWS
         head = row + 1
         ws.cell(row=head, column=KEY, value=question.key)
@@ -446,7 +458,12 @@ class Writer:
         for r in range(count):
             at = head + 1 + r
             ws.cell(row=at, column=KEY, value=question.key)
-            ws.cell(row=at, column=ITEM, value=r + 1).alignment = Alignment(horizontal="center")
+            if r < len(items):
+                item = ws.cell(row=at, column=ITEM, value=items[r][:MAX_CELL])
+                item.alignment = Alignment(wrap_text=True, vertical="top")
+            else:
+                item = ws.cell(row=at, column=ITEM, value=r + 1)
+                item.alignment = Alignment(horizontal="center")
             source = existing[r] if r < len(existing) else {}
             for n, column in enumerate(columns):
                 kind = column["type"]
@@ -459,8 +476,8 @@ class Writer:
                     self.validate(ws, cell, self.progress)
                 elif column["key"] == "target" and question.type == "national-targets":
                     cell = self.answer_cell(ws, at, ANSWER + n, stored or None, False)
-                    if self.targets:
-                        self.validate(ws, cell, self.targets, strict=False)
+                    if targets:
+                        self.validate(ws, cell, targets, strict=False)
                 else:
                     self.scalar_cell(ws, at, ANSWER + n, kind, stored, column["options"])
         block.last_row = head + count
@@ -477,7 +494,10 @@ class Writer:
             "multiple-choice": _("Yes for each that applies."),
             "table": _("One row each; leave unused rows empty."),
             "national-targets": _(
-                "One row per national target: its code, the progress made, a summary."
+                "One row per target: the code of a national target, or gbf/target/N for a "
+                "GBF target without a national target; the level of progress; the main "
+                "actions taken; a summary of progress and outcomes; key challenges and "
+                "approaches; examples, with links. A row with only its code is left out."
             ),
             "attachments": _("One row per document: its name and its link (https://...)."),
             "indicator-data": _("From the country's indicator data; not entered here."),
@@ -656,10 +676,19 @@ def _labels(options: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
 def _columns(question: QuestionView, lang: str) -> list[dict[str, Any]]:
     """The columns of a tabular answer: key, type, label, options."""
     if question.type == "national-targets":
+        texts = {
+            "actions": _("Main actions taken"),
+            "summary": _("Summary of progress and main outcomes"),
+            "challenges": _("Key challenges and approaches"),
+            "examples": _("Examples and cases (with links)"),
+        }
         return [
-            {"key": "target", "type": "text", "label": _("National target (code)"), "options": []},
+            {"key": "target", "type": "text", "label": _("Target (code)"), "options": []},
             {"key": "progress", "type": "progress", "label": _("Progress"), "options": []},
-            {"key": "summary", "type": "text", "label": _("Summary"), "options": []},
+            *(
+                {"key": key, "type": "text", "label": label, "options": []}
+                for key, label in texts.items()
+            ),
         ]
     if question.type == "attachments":
         return [
@@ -1088,8 +1117,12 @@ def _read_block(
     question: QuestionView,
     name: str,
     problems: list[Problem],
+    offered: set[str] | None = None,
 ) -> Any:
-    """The value the block's cells hold (problems added for cells that hold none)."""
+    """The value the block's cells hold (problems added for cells that hold none).
+
+    ``offered``: for national targets, the targets a row may name.
+    """
     grid = block.cells()
     lang = reader.lang
     before = len(problems)
@@ -1144,12 +1177,12 @@ def _read_block(
             if not any(v not in (None, "") for v in item.values()):
                 continue
             if kind == "national-targets":
-                item = {
-                    "target": str(item.get("target") or "").strip(),
-                    "progress": item.get("progress"),
-                    "summary": item.get("summary") or "",
-                }
+                item = target_progress.normal(item)
+                item["target"] = item["target"].strip()
                 code = item["target"]
+                if code and not target_progress.filled(item):
+                    # A target offered with nothing reported on it.
+                    continue
                 if not code:
                     bad(row[0], columns[0]["label"], CellError(_("The target's code is missing.")))
                 elif code in seen:
@@ -1157,6 +1190,18 @@ def _read_block(
                         row[0],
                         columns[0]["label"],
                         CellError(_("%(code)s is given twice.") % {"code": code}),
+                    )
+                elif offered is not None and code not in offered:
+                    bad(
+                        row[0],
+                        columns[0]["label"],
+                        CellError(
+                            _(
+                                "%(code)s is not one of the country's published national "
+                                "targets, nor a GBF target to report on directly."
+                            )
+                            % {"code": code}
+                        ),
                     )
                 seen.add(code)
             elif kind == "attachments":
@@ -1236,7 +1281,11 @@ def import_workbook(
         concept = concepts[block.key]
         question = views[block.key]
         before = len(problems)
-        value = _read_block(reader, ws, block, concept, question, name, problems)
+        offered = None
+        if block.type == "national-targets":
+            presented = target_progress.rows_for(country, question.value, lang)
+            offered = {r.target for r in presented}
+        value = _read_block(reader, ws, block, concept, question, name, problems, offered)
         if len(problems) > before:
             continue
         try:

@@ -21,6 +21,23 @@ SENTENCES = (
     "Progress was reviewed against the updated national biodiversity strategy.",
 )
 
+# What was done towards a national target, what stands in the way, and an example.
+TARGET_ACTIONS = (
+    "Management plans were adopted for the areas concerned and their staff trained.",
+    "A national programme funds community projects that implement the target.",
+    "Sector ministries agreed on joint measures, monitored by the national committee.",
+)
+TARGET_CHALLENGES = (
+    "Funding falls short of the plan; a dedicated budget line is being proposed.",
+    "Data are incomplete in some regions; monitoring will be extended with partners.",
+    "Competing land uses slow progress; spatial planning will settle them.",
+)
+TARGET_EXAMPLES = (
+    "A pilot in two counties doubled the area under community management: "
+    "https://www.cbd.int/countries/",
+    "Restored wetlands now hold more waterbirds: https://www.ramsar.org/",
+)
+
 # Text cells of tables that have a plausible example.
 CELLS = {
     "name": "A. Example",
@@ -75,14 +92,24 @@ def value_for(
             for n in range(1, rng.randint(1, 2) + 1)
         ]
     if kind == "national-targets":
-        return [
-            {
-                "target": code,
-                "progress": rng.choice(["on-track", "insufficient", "no-change"]),
-                "summary": rng.choice(SENTENCES),
-            }
-            for code in (targets or ["T1"])
-        ]
+        rows = []
+        for code in targets or ["T1"]:
+            progress = rng.choice(["on-track", "insufficient", "no-change"])
+            summary = rng.choice(SENTENCES)
+            # The other texts follow the summary drawn: no further draws, so the answers
+            # to the questions after this one stay what the same seed always gave.
+            n = SENTENCES.index(summary)
+            rows.append(
+                {
+                    "target": code,
+                    "progress": progress,
+                    "actions": TARGET_ACTIONS[n % len(TARGET_ACTIONS)],
+                    "summary": summary,
+                    "challenges": TARGET_CHALLENGES[n % len(TARGET_CHALLENGES)],
+                    "examples": TARGET_EXAMPLES[n % len(TARGET_EXAMPLES)],
+                }
+            )
+        return rows
     if kind == "attachments":
         return [{"name": "NBSAP", "url": "https://www.cbd.int/nbsap/"}]
     if kind == "indicator-data":

@@ -3,10 +3,13 @@
 Values are stored as JSON: text and rich text as strings, numbers as numbers, dates as
 ISO strings, a choice as its option value, a multiple choice as a list of option
 values, yes/no as a boolean, a table as a list of rows (objects keyed by the columns),
-national targets as a list of ``{target, progress, summary}`` rows (the code of one of
-the country's national targets, its level of progress from ``PROGRESS`` and what was
-done), attachments as a list of ``{name, url}``. ``None`` clears a fact. Indicator
-data are not typed in: they are the country's series for the indicator.
+national targets as a list of ``{target, progress, actions, summary, challenges,
+examples}`` rows (the code of one of the country's national targets, or
+``gbf/target/<n>`` for a GBF target reported on directly; the level of progress from
+``PROGRESS`` or null; the texts the CBD's form asks, see ``target_progress``; a row
+stored before the texts were asked reads them as empty), attachments as a list of
+``{name, url}``. ``None`` clears a fact. Indicator data are not typed in: they are the
+country's series for the indicator.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meadow.frameworks.models import Element
+from meadow.reports import target_progress
 from meadow.reports.models import Concept, ConceptType
+from meadow.targets.specs import CODE as TARGET_CODE
 
 # Levels of progress towards a national target, as the CBD's 7th national report asks.
 PROGRESS = {
@@ -148,7 +154,8 @@ def _rows(value: Any, where: str, keys: set[str]) -> list[dict[str, Any]]:
 def _target_rows(value: Any, where: str) -> list[dict[str, Any]]:
     rows = []
     seen: set[str] = set()
-    for n, row in enumerate(_rows(value, where, {"target", "progress", "summary"}), start=1):
+    direct: dict[str, int] = {}
+    for n, row in enumerate(_rows(value, where, set(target_progress.FIELDS)), start=1):
         code = str(row.get("target") or "").strip()
         if not code:
             raise ValidationError(
@@ -161,18 +168,46 @@ def _target_rows(value: Any, where: str) -> list[dict[str, Any]]:
                 % {"where": where, "row": n, "code": code}
             )
         seen.add(code)
+        if target_progress.is_global(code):
+            direct[code] = n
+        elif not TARGET_CODE.match(code):
+            raise ValidationError(
+                _(
+                    "%(where)s, row %(row)d, target: %(code)r is neither the code of a national "
+                    "target nor a GBF target (gbf/target/1 to gbf/target/23)."
+                )
+                % {"where": where, "row": n, "code": code}
+            )
         progress = row.get("progress") or None
         if progress is not None and progress not in PROGRESS:
             raise ValidationError(
                 _("%(where)s, row %(row)d, progress: %(value)r is not one of %(choices)s.")
                 % {"where": where, "row": n, "value": progress, "choices": ", ".join(PROGRESS)}
             )
-        summary = row.get("summary") or ""
-        if not isinstance(summary, str):
-            raise ValidationError(
-                _("%(where)s, row %(row)d, summary: expected text.") % {"where": where, "row": n}
-            )
-        rows.append({"target": code, "progress": progress, "summary": summary})
+        cleaned: dict[str, Any] = {"target": code, "progress": progress}
+        for key in target_progress.TEXTS:
+            text = row.get(key)
+            if text is None:
+                text = ""
+            if not isinstance(text, str):
+                raise ValidationError(
+                    _("%(where)s, row %(row)d, %(field)s: expected text.")
+                    % {"where": where, "row": n, "field": key}
+                )
+            cleaned[key] = text
+        rows.append(cleaned)
+    if direct:
+        known = set(
+            Element.objects.filter(
+                uid__in=list(direct), framework__slug=target_progress.FRAMEWORK, level="target"
+            ).values_list("uid", flat=True)
+        )
+        for code, n in direct.items():
+            if code not in known:
+                raise ValidationError(
+                    _("%(where)s, row %(row)d, target: %(code)s is not a GBF target.")
+                    % {"where": where, "row": n, "code": code}
+                )
     return rows
 
 

@@ -56,7 +56,6 @@ from meadow.reports.models import (
     Template,
     Transition,
 )
-from meadow.reports.templatetags.report_pages import STATES
 from meadow.targets import queries as target_queries
 
 PAGE_SIZE = 50
@@ -390,7 +389,13 @@ def _detail_page(
                 open_comments=comments.get(section.key, 0),
             )
         )
-    may_edit = state in editing.EDITABLE and _allowed(user, "facts.edit", country=country)
+    # Writers change a draft; once in review, only the focal point and the publishing
+    # authority do (editing.EDITABLE): the offline form is offered to them alone.
+    may_edit = (
+        state in editing.EDITABLE
+        and _allowed(user, "facts.edit", country=country)
+        and (roles.is_admin(user) or roles.has_role(user, country, editing.EDITABLE[state]))
+    )
     may_assign = team_view and _allowed(user, "reports.assign", country=country)
     earlier = compare.previous(report)
     if earlier is not None and not access.may_read(user, earlier):
@@ -462,7 +467,7 @@ def report_move(request: HttpRequest, code: str, template: str, cycle: str) -> H
     messages.success(
         request,
         _("Done: the report is now %(state)s.")
-        % {"state": str(STATES.get(workflow.state(report), ""))},
+        % {"state": str(workflow.STATE_LABELS.get(workflow.state(report), ""))},
     )
     return redirect(report_url(report))
 
@@ -631,7 +636,7 @@ def _why_read_only(actor: Actor, report: Report, section: str, state: str) -> st
         return _(
             "The report is %(state)s: its answers cannot be changed unless it is sent back "
             "to draft."
-        ) % {"state": str(STATES.get(state, state))}
+        ) % {"state": str(workflow.STATE_LABELS.get(state, state))}
     if state == workflow.IN_REVIEW:
         return _(
             "The report is in review: only the focal point and the publishing authority "

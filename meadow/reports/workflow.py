@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meadow import audit
 from meadow.core import policies
@@ -35,6 +36,30 @@ DRAFT, IN_REVIEW, APPROVED, SUBMITTED, PUBLISHED = (
     "published",
 )
 STATES = (DRAFT, IN_REVIEW, APPROVED, SUBMITTED, PUBLISHED)
+STATE_LABELS = {
+    DRAFT: gettext_lazy("Draft"),
+    IN_REVIEW: gettext_lazy("In review"),
+    APPROVED: gettext_lazy("Approved"),
+    SUBMITTED: gettext_lazy("Submitted"),
+    PUBLISHED: gettext_lazy("Published"),
+}
+STEP_LABELS = {
+    "submit-for-review": gettext_lazy("Submit for review"),
+    "send-back": gettext_lazy("Send back to draft"),
+    "approve": gettext_lazy("Approve"),
+    "submit": gettext_lazy("Submit to the secretariat"),
+    "unsubmit": gettext_lazy("Take back the submission"),
+    "return": gettext_lazy("Return to the country"),
+    "publish": gettext_lazy("Publish"),
+}
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, state))
+
+
+def step_label(step: str) -> str:
+    return str(STEP_LABELS.get(step, step))
 
 
 @dataclass(frozen=True)
@@ -80,7 +105,11 @@ def _gate(report: Report, name: str, reason: str) -> None:
     if blockers:
         raise ValidationError(
             _("%(count)d blocking problems stop the step %(name)s: questions %(questions)s.")
-            % {"count": len(blockers), "name": name, "questions": _numbers(report, blockers)}
+            % {
+                "count": len(blockers),
+                "name": step_label(name),
+                "questions": _numbers(report, blockers),
+            }
         )
     errors = [i.question for i in evaluation.of(rules.ERROR)]
     if name == "approve" and errors and not reason.strip():
@@ -174,10 +203,12 @@ def move(report: Report, name: str, *, actor: Actor, country: str, reason: str =
     if current not in step.sources:
         raise ValidationError(
             _("A report that is %(state)s cannot take the step %(name)s.")
-            % {"state": current, "name": name}
+            % {"state": state_label(current), "name": step_label(name)}
         )
     if step.needs_reason and not reason.strip():
-        raise ValidationError(_("Say why: the step %(name)s needs a reason.") % {"name": name})
+        raise ValidationError(
+            _("Say why: the step %(name)s needs a reason.") % {"name": step_label(name)}
+        )
     if name in GATED:
         _gate(report, name, reason)
     moved = Transition.objects.create(

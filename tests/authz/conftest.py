@@ -3,6 +3,10 @@
 The world is built inside a transaction that stays open for the whole module and is
 rolled back at its end; each test runs in its own savepoint within it (the ordinary
 ``db`` fixture), so a test that writes leaves nothing behind for the next one.
+
+Its national reports go through the workflow as the documented steps allow, so that
+each of them is in the state its record names and a published report's snapshot holds
+an answer the country's facts no longer hold.
 """
 
 from __future__ import annotations
@@ -28,21 +32,31 @@ from meadow.indicators.models import Assessment, Import, Observation, Series
 from meadow.jobs.models import Job
 from meadow.parties import team
 from meadow.parties.models import ApiToken, Invitation
+from meadow.reports import editing, facts, workflow
+from meadow.reports.models import Report, Template
 from meadow.stocktake import aggregation
 from meadow.targets import actions as target_actions
 from meadow.targets.models import NationalTarget
 from tests.authz.matrix import (
     ACTORS,
     ADMIN_JOB,
+    ANSWERED,
+    ANSWERED_CONCEPT,
+    ASSIGNED_SECTION,
+    ASSIGNEE,
     COMMITMENTS,
     INVITEE,
+    NR7,
     OTHER,
     OWN,
+    REPORTS,
     TARGETS,
     TOKENS,
     USERS,
+    WORKING,
     Who,
 )
+from tests.reports.helpers import fill
 
 SYSTEM = SystemActor("tests")
 HANDLER = ClientHandler(enforce_csrf_checks=False)
@@ -59,9 +73,10 @@ class World:
     invitation: Invitation
     invitation_secret: str
     x: dict[str, Any] = field(default_factory=dict)  # ids of reference rows
+    r: dict[str, Report] = field(default_factory=dict)  # national reports
 
     def url(self, template: str) -> str:
-        return template.format(t=self.t, c=self.c, x=self.x)
+        return template.format(t=self.t, c=self.c, x=self.x, r=self.r)
 
     def client(self, who: Who) -> Client:
         """A client acting as ``who``: signed in with a session, or sending its token."""
@@ -160,6 +175,123 @@ def _commitments(users: dict[str, User], targets: dict[str, NationalTarget]) -> 
     return made
 
 
+def _answer(country: str, value: str) -> None:
+    """Set the country's fact that the reports' marked question asks for."""
+    facts.set_fact(
+        actor=SYSTEM,
+        country=country,
+        concept=ANSWERED_CONCEPT,
+        value=value,
+        source=facts.source_of(Template.objects.get(code=NR7), country),
+    )
+
+
+def _filled(country: str, report: Report) -> None:
+    """Every question answered validly (the NBSAP adopted: no follow-up is asked)."""
+    fill(report, SYSTEM, skip=("nbsap-status",))
+    facts.set_fact(
+        actor=SYSTEM,
+        country=country,
+        concept="nbsap.status",
+        value="adopted",
+        source=facts.source_of(report.template, country),
+    )
+
+
+def _steps(report: Report, *names: str, actor: Any = SYSTEM, reason: str = "") -> None:
+    for name in names:
+        workflow.move(report, name, actor=actor, country=report.country.code, reason=reason)
+
+
+def _reports(users: dict[str, User]) -> tuple[dict[str, Report], dict[str, Any]]:
+    """The national reports of the world, each in the state its record names."""
+    template = Template.objects.get(code=NR7)
+
+    def opened(label: str) -> Report:
+        record = REPORTS[label]
+        return workflow.open_report(
+            actor=SYSTEM, country=record.country, template=template, cycle=record.code
+        )
+
+    made: dict[str, Report] = {}
+    made["KEN-PUB"] = pub = opened("KEN-PUB")
+    _filled(OWN, pub)
+    # The first submission is returned: what it said was never published.
+    _answer(OWN, WORKING["KEN-PUB-RETURNED"].markers[0])
+    _steps(pub, "submit-for-review", "approve", "submit")
+    reason = f"{WORKING['KEN-PUB-REASON'].markers[0]}: describe the consultations."
+    _steps(pub, "return", actor=users["cbd-staff"], reason=reason)
+    _answer(OWN, REPORTS["KEN-PUB"].markers[1])
+    _steps(pub, "submit-for-review", "approve", "submit", "publish")
+    _answer(OWN, REPORTS["KEN-SUB"].markers[1])
+    made["KEN-SUB"] = opened("KEN-SUB")
+    _steps(made["KEN-SUB"], "submit-for-review", "approve", "submit")
+    # From here on Kenya's fact holds the draft's marker.
+    _answer(OWN, REPORTS["KEN-DRAFT"].markers[1])
+    made["KEN-REVIEW"] = opened("KEN-REVIEW")
+    _steps(made["KEN-REVIEW"], "submit-for-review")
+    made["KEN-DRAFT"] = draft = opened("KEN-DRAFT")
+    made["BRA-DRAFT"] = bra = opened("BRA-DRAFT")
+    _filled(OTHER, bra)
+    _answer(OTHER, REPORTS["BRA-DRAFT"].markers[1])
+    for label, record in REPORTS.items():
+        assert workflow.state(made[label]) == record.status, label
+
+    comment = editing.comment(
+        actor=users["ken-reviewer"],
+        country=OWN,
+        report=draft,
+        question=ANSWERED,
+        text=f"{WORKING['KEN-DRAFT-COMMENT'].markers[0]}: name the ministries consulted.",
+    )
+    pub_comment = editing.comment(
+        actor=users["cbd-staff"],
+        country=OWN,
+        report=pub,
+        question=ANSWERED,
+        text=f"{WORKING['KEN-PUB-COMMENT'].markers[0]}: thank you for the detail.",
+    )
+    editing.assign(
+        actor=users["ken-fp"],
+        country=OWN,
+        report=draft,
+        section=ASSIGNED_SECTION,
+        username=ASSIGNEE,
+    )
+    return made, {"comment": comment.pk, "pub_comment": pub_comment.pk}
+
+
+def template_file(convention: str) -> bytes:
+    """A small valid report template of the convention (one new concept)."""
+    return f"""format: meadow-report-template/1
+template: authz-form
+version: "1"
+convention: {convention}
+cycle: "2031"
+title:
+  en: A form of the authorization matrix
+concepts:
+  - id: authz.area
+    type: number
+    unit: km2
+    title:
+      en: Area restored
+sections:
+  - key: one
+    title:
+      en: One
+    questions:
+      - key: nbsap
+        concept: nbsap.status
+        title:
+          en: NBSAP?
+      - key: area
+        concept: authz.area
+        title:
+          en: Area restored?
+""".encode()
+
+
 def build_world() -> World:
     users: dict[str, User] = {}
     for username, (held, secretariat, admin) in USERS.items():
@@ -182,6 +314,8 @@ def build_world() -> World:
         tokens[label], keys[label] = team.issue_token(
             actor=SYSTEM, owner=users[username], name=label, country=country, role=role
         )
+    # The reports first: their many audit entries stay older than the targets'.
+    reports, report_rows = _reports(users)
 
     targets = {label: _target(label, 30.0 + n) for n, label in enumerate(TARGETS)}
     for label in ("KEN-PUB", "BRA-PUB", "KEN-DRAFT"):
@@ -233,10 +367,11 @@ def build_world() -> World:
         "reviewer_role": users["ken-reviewer"].country_roles.get().pk,
         "ken_fp_role": users["ken-fp"].country_roles.get().pk,
         "bra_fp_role": users["bra-fp"].country_roles.get().pk,
+        **report_rows,
     }
     for name, value in reference.items():
         assert value is not None, f"no {name} in the reference data"
-    return World(users, keys, tokens, targets, commitments, invitation, secret, reference)
+    return World(users, keys, tokens, targets, commitments, invitation, secret, reference, reports)
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,16 @@
 """The authorization matrix: who is who, which records exist, and who may read each.
 
 The rules here are written out on their own, from the documented policies (docs/
-national-targets.md, docs/commitments.md, docs/api-tokens.md), not by calling the
-application's policy functions: the tests compare what the pages and endpoints do
-with what these rules say they should do.
+national-targets.md, docs/commitments.md, docs/api-tokens.md, docs/national-reports.md,
+docs/reports-api.md), not by calling the application's policy functions: the tests
+compare what the pages and endpoints do with what these rules say they should do.
 
 OWN is Kenya, OTHER is Brazil. Every record carries a unique marker in its title (and
 a national target in its code as well), so that a page leaking a record is caught by
-looking for the marker in the answer.
+looking for the marker in the answer. A national report is marked by its identifier
+(``report/cbd-nr7/2030/KEN``: its pages carry it) and by the text of one of its
+answers; the team's working material on reports (comments, the reasons given for a
+step, a submission the secretariat returned) by markers of its own.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ DRAFT = "draft"
 SUBMITTED = "submitted"
 RETURNED = "returned"
 WITHDRAWN = "withdrawn"
+IN_REVIEW = "in-review"
+APPROVED = "approved"
 
 
 # Records ------------------------------------------------------------------------------------
@@ -45,7 +50,7 @@ class Record:
     """A record of the world with what identifies it in an answer."""
 
     label: str
-    kind: str  # target, commitment, job, invitation
+    kind: str  # target, commitment, job, invitation, report, working
     status: str = PUBLISHED
     countries: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()
@@ -98,11 +103,74 @@ ADMIN_JOB = Record("ADMIN-JOB", "job", DRAFT, (), ("JOB-ADMIN-3c9d",))
 INVITATION = Record("KEN-INVITATION", "invitation", DRAFT, (OWN,), ("invitee-ken-4e2a",))
 INVITEE = "invitee-ken-4e2a@example.org"
 
+
+# National reports on the CBD's 7th national report template (``code`` is the cycle).
+# The country's facts are shared by its reports: each answers the question "preparation
+# process" with the fact as it stood when the report was submitted (its snapshot), or
+# as it stands now while the report is written. Kenya's fact was set to each marker in
+# turn, the draft's last: a published or submitted report never shows a later one.
+NR7 = "cbd-nr7"
+ANSWERED = "preparation-process"  # the question (section I) holding the markers
+ANSWERED_CONCEPT = "cbd.nr7.preparation-process"
+PUB_ANSWER = "RPT-KEN-PUB-5b1c"
+SUB_ANSWER = "RPT-KEN-SUB-3f8a"
+DRAFT_ANSWER = "RPT-KEN-DRAFT-2e7d"
+BRA_ANSWER = "RPT-BRA-DRAFT-9a4f"
+
+
+def _report(label: str, country: str, status: str, cycle: str, *answers: str) -> Record:
+    return Record(
+        label, "report", status, (country,), (f"report/{NR7}/{cycle}/{country}", *answers), cycle
+    )
+
+
+def _working(label: str, marker: str) -> Record:
+    return Record(label, "working", DRAFT, (OWN,), (marker,))
+
+
+REPORTS = {
+    r.label: r
+    for r in (
+        # Submitted twice: returned by the secretariat, then submitted again and published.
+        _report("KEN-PUB", OWN, PUBLISHED, "2026", PUB_ANSWER),
+        _report("KEN-SUB", OWN, SUBMITTED, "2027", SUB_ANSWER),
+        # In review: it shows the country's facts as they stand (the draft's marker).
+        _report("KEN-REVIEW", OWN, IN_REVIEW, "2028"),
+        _report("KEN-DRAFT", OWN, DRAFT, "2030", DRAFT_ANSWER),
+        _report("BRA-DRAFT", OTHER, DRAFT, "2026", BRA_ANSWER),
+    )
+}
+# The team's working material: comments, the reason the secretariat gave when it returned
+# KEN-PUB's first submission, and what that submission said (never published).
+WORKING = {
+    r.label: r
+    for r in (
+        _working("KEN-DRAFT-COMMENT", "NOTE-KEN-DRAFT-8b1f"),
+        _working("KEN-PUB-COMMENT", "NOTE-KEN-PUB-4d2a"),
+        _working("KEN-PUB-REASON", "WHY-KEN-PUB-7c3e"),
+        _working("KEN-PUB-RETURNED", "RPT-KEN-EARLY-6d0b"),
+    )
+}
+# The workflow's steps from each state (docs/reports-api.md).
+STEPS_FROM = {
+    DRAFT: ("submit-for-review",),
+    IN_REVIEW: ("send-back", "approve"),
+    APPROVED: ("send-back", "submit"),
+    SUBMITTED: ("unsubmit", "return", "publish"),
+    PUBLISHED: (),
+}
+# The section of KEN-DRAFT given to Kenya's contributor (the question: one of its).
+ASSIGNED_SECTION = "II"
+ASSIGNED_QUESTION = "stakeholder-engagement"
+ASSIGNEE = "ken-contrib"
+
 SECRETS: list[Record] = [
     *(r for r in TARGETS.values() if r.status != PUBLISHED),
     *(r for r in COMMITMENTS.values() if r.status != PUBLISHED),
     ADMIN_JOB,
     INVITATION,
+    *(r for r in REPORTS.values() if r.status != PUBLISHED),
+    *WORKING.values(),
 ]
 
 
@@ -173,7 +241,65 @@ class Facts:
             return self.staff or self.username == "root"
         if record.kind == "invitation":
             return self.sees(record.country)
+        if record.kind == "report":
+            return record.status == PUBLISHED or self.sees(record.country)
+        if record.kind == "working":
+            return self.sees(record.country)
         raise ValueError(record.kind)
+
+    # National reports (docs/national-reports.md, docs/reports-api.md) ---------------------
+
+    def edits_facts(self, country: str) -> bool:
+        """Answers a country's reports (and opens them): its writers, administrators."""
+        return self.drafts(country)
+
+    def edits_answer(self, report: Record, assignees: tuple[str, ...] = ()) -> bool:
+        """Changes an answer of the report now: a draft is answered by its writers (a
+        section with assignees by them, the focal point and the publishing authority), a
+        report in review by the focal point and the publishing authority; administrators
+        always while it is open; nobody once it is approved or submitted."""
+        country = report.country
+        if report.status == DRAFT:
+            if self.admin or self.publishes(country):
+                return True
+            return self.drafts(country) and (not assignees or self.username in assignees)
+        if report.status == IN_REVIEW:
+            return self.publishes(country)
+        return False
+
+    def takes(self, step: str, report: Record, convention: str = "cbd") -> bool:
+        """The step's own rule (whatever the report's state): writers ask for review;
+        the focal point and publishing authority send back, approve, submit and
+        unsubmit; the convention's secretariat returns and publishes."""
+        country = report.country
+        if step == "submit-for-review":
+            return self.drafts(country)
+        if step in ("send-back", "approve", "submit", "unsubmit"):
+            return self.publishes(country)
+        if step in ("return", "publish"):
+            return self.admin or (self.secretariat and convention == "cbd")
+        raise ValueError(step)
+
+    def comments_on(self, country: str) -> bool:
+        """Comments on a country's reports: whoever reads them unpublished."""
+        return self.sees(country)
+
+    def assigns(self, country: str) -> bool:
+        """Sections are given out by the focal point and publishing authority."""
+        return self.publishes(country)
+
+    def loads_templates(self, convention: str) -> bool:
+        """A report template: administrators and that convention's secretariat."""
+        return self.admin or (self.secretariat and convention == "cbd")
+
+    def lists_report(self, record: Record) -> bool:
+        """The list of every country's reports: published ones; submitted ones too for
+        the secretariat of the report's convention and administrators; no draft."""
+        if record.kind != "report":
+            return False
+        if record.status == PUBLISHED:
+            return True
+        return record.status == SUBMITTED and (self.admin or self.secretariat)
 
 
 @dataclass(frozen=True)
@@ -202,6 +328,22 @@ def publishes_in(country: str) -> Callable[[Facts], bool]:
 
 def sees_in(country: str) -> Callable[[Facts], bool]:
     return lambda f: f.sees(country)
+
+
+def edits_answer_of(report: Record, assignees: tuple[str, ...] = ()) -> Callable[[Facts], bool]:
+    return lambda f: f.edits_answer(report, assignees)
+
+
+def takes_step(step: str, report: Record) -> Callable[[Facts], bool]:
+    return lambda f: f.takes(step, report)
+
+
+def comments_in(country: str) -> Callable[[Facts], bool]:
+    return lambda f: f.comments_on(country)
+
+
+def loads_for(convention: str) -> Callable[[Facts], bool]:
+    return lambda f: f.loads_templates(convention)
 
 
 def _roles(**held: tuple[str, ...]) -> dict[str, frozenset[str]]:
@@ -277,7 +419,7 @@ def body_text(response: Any, path: str) -> str:
     sign-in link and language form repeat it)."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
     kind = response.get("Content-Type", "")
-    if "spreadsheetml" in kind:
+    if "openxmlformats" in kind:  # a workbook or a Word document: its XML parts
         with zipfile.ZipFile(io.BytesIO(content)) as book:
             text = "\n".join(
                 book.read(name).decode("utf-8", "replace")

@@ -8,9 +8,12 @@ tokens are ignored there), and the answer is checked against the documented rule
 - the status is the expected one (never a 5xx): a record the actor may not read is a
   404, never a 403; a visitor is sent to sign in (302) where a page needs a person;
 - no answer carries the marker of a record the actor may not read (drafts, commitments
-  under review, a person's job, the team's invitations), nor any secret at all (API
-  keys, invitation secrets, password hashes);
-- the page of a record the actor may read shows it, and lists show what they should.
+  under review, a person's job, the team's invitations, national reports not published
+  and the team's comments on reports), nor any secret at all (API keys, invitation
+  secrets, password hashes);
+- the page of a record the actor may read shows it, and lists show what they should;
+- a published report shows what its latest snapshot froze, never the country's facts
+  as they stand since, and the forms and buttons a page offers follow the rules.
 """
 
 from __future__ import annotations
@@ -29,24 +32,40 @@ from tests.authz.conftest import World
 from tests.authz.matrix import (
     ACTORS,
     ADMIN_JOB,
+    ANSWERED,
+    ASSIGNED_QUESTION,
+    ASSIGNEE,
+    BRA_ANSWER,
     COMMITMENTS,
+    DRAFT,
+    DRAFT_ANSWER,
+    IN_REVIEW,
     INVITATION,
+    NR7,
     OTHER,
     OWN,
+    PUB_ANSWER,
     PUBLISHED,
+    REPORTS,
     SECRETS,
+    STEPS_FROM,
+    SUB_ANSWER,
     TARGETS,
     WEB_ACTORS,
+    WORKING,
     Facts,
     Record,
     Who,
     body_text,
     drafts_in,
+    edits_answer_of,
     publishes_in,
     sees_in,
+    takes_step,
 )
 
 Expect = Callable[[Facts], int]
+Offer = tuple[str, Callable[[Facts], bool]]
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,12 @@ class Read:
     location: str = "/account/login"  # where a redirect of the public must lead
     moved: str = ""  # where a redirect of someone signed in must lead (else: location)
     lister: Callable[[Facts, Record], bool] = Facts.reads  # who must see ``lists``
+    shows: tuple[str, ...] = ()  # a 200 shows these
+    hides: tuple[str, ...] = ()  # no answer shows these, whoever asks
+    offers: tuple[Offer, ...] = ()  # a 200 has this text exactly for those the rule says
+    # Who may be shown a secret record here (by default: who reads it, unless the page
+    # shows published records only).
+    shown_to: Callable[[Facts, Record], bool] | None = None
 
 
 # Expectations ---------------------------------------------------------------------------------
@@ -163,6 +188,38 @@ def job_page(record: Record | None) -> Expect:
     return expect
 
 
+def team_material(record: Record, api: bool = False) -> Expect:
+    """A report's comments, assignments and answer history: 404 if the report is unseen;
+    the team, the secretariat and administrators; visitors sign in (401 on the API);
+    others are refused (403)."""
+
+    def expect(f: Facts) -> int:
+        if not f.reads(record):
+            return 404
+        if f.sees(record.country):
+            return 200
+        if f.signed_in:
+            return 403
+        return 401 if api else 302
+
+    return expect
+
+
+def team_only(record: Record) -> Expect:
+    """A report's earlier submissions (on its page, a snapshot or a difference in the
+    API): the team's, the secretariat's and administrators' (404 for others)."""
+    return lambda f: 200 if f.reads(record) and f.sees(record.country) else 404
+
+
+def invalid_for_readers(record: Record) -> Expect:
+    """An unknown export format: 400 for those who read the report, 404 for others."""
+    return lambda f: 400 if f.reads(record) else 404
+
+
+def nobody(_: Facts) -> bool:
+    return False
+
+
 # The table ------------------------------------------------------------------------------------
 
 KT = [TARGETS[k] for k in ("KEN-PUB", "KEN-DRAFT", "BRA-PUB", "BRA-DRAFT")]
@@ -198,6 +255,348 @@ def _api_c(record: Record, suffix: str = "") -> str:
 
 def _countries(template: str, expect: Callable[[str], Expect], **extra: Any) -> list[Read]:
     return [Read(template.format(code=code), expect(code), **extra) for code in (OWN, OTHER)]
+
+
+R = REPORTS
+ALL_REPORTS = tuple(REPORTS.values())
+KEN_REPORTS = tuple(r for r in ALL_REPORTS if r.country == OWN)
+DRAFT_REPORTS = tuple(r for r in ALL_REPORTS if r.status == DRAFT)
+EARLY = WORKING["KEN-PUB-RETURNED"].markers[0]
+# What each report's marked answer is, as it shows it.
+ANSWER_OF = {
+    "KEN-PUB": PUB_ANSWER,
+    "KEN-SUB": SUB_ANSWER,
+    "KEN-REVIEW": DRAFT_ANSWER,
+    "KEN-DRAFT": DRAFT_ANSWER,
+    "BRA-DRAFT": BRA_ANSWER,
+}
+# A report frozen by a snapshot never shows what the country's fact became since (nor
+# what a returned submission said): its pages are checked for these, whoever asks.
+LATER = {
+    "KEN-PUB": (SUB_ANSWER, DRAFT_ANSWER, EARLY),
+    "KEN-SUB": (DRAFT_ANSWER, EARLY),
+}
+STEP_FORM = 'name="step" value="{}"'
+OPEN_FORM = 'name="template"'
+ASSIGN_FORM = "report-assign-form"
+OFFLINE_FORM = "import-form"
+
+
+def _r(label: str, suffix: str = "") -> str:
+    record = R[label]
+    return f"/place/{record.country}/report/{NR7}/{record.code}{suffix}"
+
+
+def _api_r(label: str, suffix: str = "") -> str:
+    return f"/api/v1/reports/{{r[{label}].pk}}/{suffix}"
+
+
+def _answers(label: str) -> dict[str, Any]:
+    """A page or answer showing the report's answers: its own, no later one."""
+    return {"shows": (ANSWER_OF[label],), "hides": LATER.get(label, ())}
+
+
+def _steps_offered(label: str) -> tuple[Offer, ...]:
+    """The workflow's buttons on a report's page: each step its state allows, to those
+    the step's rule lets take it."""
+    record = R[label]
+    possible = STEPS_FROM[record.status]
+    offers: list[Offer] = [(STEP_FORM.format(step), takes_step(step, record)) for step in possible]
+    if not possible:
+        offers.append(('name="step"', nobody))
+    # The workbook's upload: to those who may still change the answers: the writers of
+    # a draft; the focal point and the publishing authority of a report in review.
+    if record.status == DRAFT:
+        offers.append((OFFLINE_FORM, lambda f: f.edits_facts(record.country)))
+    elif record.status == IN_REVIEW:
+        offers.append((OFFLINE_FORM, lambda f: f.publishes(record.country)))
+    else:
+        offers.append((OFFLINE_FORM, nobody))
+    offers.append((ASSIGN_FORM, lambda f: f.assigns(record.country)))
+    return tuple(offers)
+
+
+def _report_pages() -> dict[str, list[Read]]:
+    """The national reports' web pages."""
+    draft = R["KEN-DRAFT"]
+    pub = R["KEN-PUB"]
+    comment = WORKING["KEN-DRAFT-COMMENT"]
+    pub_comment = WORKING["KEN-PUB-COMMENT"]
+    comment_form = f'id="comment-{ANSWERED}"'
+    return {
+        # Published reports for everyone; submitted ones for the secretariat and
+        # administrators; drafts never, whoever asks.
+        "reports/": [
+            Read(
+                "/reports/",
+                ok,
+                lists=ALL_REPORTS,
+                lister=Facts.lists_report,
+                shown_to=Facts.lists_report,
+            ),
+            Read(
+                "/reports/?state=submitted",
+                ok,
+                lists=(R["KEN-SUB"],),
+                lister=Facts.lists_report,
+                shown_to=Facts.lists_report,
+            ),
+            Read(
+                f"/reports/?template={NR7}",
+                ok,
+                lists=ALL_REPORTS,
+                lister=Facts.lists_report,
+                shown_to=Facts.lists_report,
+            ),
+        ],
+        "reports/templates/<slug:code>/<str:version>": [
+            Read(f"/reports/templates/{NR7}/2026.1", ok),
+            Read(f"/reports/templates/{NR7}/1999.1", status(404)),
+        ],
+        "place/<str:code>/reports": [
+            Read(
+                "/place/KEN/reports",
+                ok,
+                lists=KEN_REPORTS,
+                offers=((OPEN_FORM, drafts_in(OWN)),),
+            ),
+            Read(
+                "/place/BRA/reports",
+                ok,
+                lists=(R["BRA-DRAFT"],),
+                offers=((OPEN_FORM, drafts_in(OTHER)),),
+            ),
+            Read("/place/001/reports", status(404)),
+        ],
+        "place/<str:code>/reports/open": [Read("/place/KEN/reports/open", status(405))],
+        "place/<str:code>/report/<slug:template>/<str:cycle>": [
+            *(
+                Read(
+                    _r(label),
+                    readable(record),
+                    about=record,
+                    hides=LATER.get(label, ()),
+                    # The reason the secretariat gave, for the team's eyes.
+                    lists=(WORKING["KEN-PUB-REASON"],) if label == "KEN-PUB" else (),
+                    offers=_steps_offered(label),
+                )
+                for label, record in R.items()
+            ),
+            Read("/place/KEN/report/cbd-nr7/1999", status(404)),
+            Read("/place/001/report/cbd-nr7/2026", status(404)),
+        ],
+        "place/<str:code>/report/<slug:template>/<str:cycle>/move": [
+            Read(_r("KEN-DRAFT", "/move"), status(405))
+        ],
+        "place/<str:code>/report/<slug:template>/<str:cycle>/assign": [
+            Read(_r("KEN-DRAFT", "/assign"), status(405))
+        ],
+        "place/<str:code>/report/<slug:template>/<str:cycle>/offline": [
+            Read(_r("KEN-DRAFT", "/offline"), status(405))
+        ],
+        "place/<str:code>/report/<slug:template>/<str:cycle>/export.<str:fmt>": [
+            *(
+                Read(_r(label, f"/export.{fmt}"), readable(record), **_answers(label))
+                for label, record in R.items()
+                for fmt in ("json", "xlsx")
+            ),
+            *(
+                Read(_r(label, "/export.docx"), readable(R[label]), **_answers(label))
+                for label in ("KEN-PUB", "KEN-DRAFT")
+            ),
+            # A PDF is slow to make and its text unreadable here: its status is checked.
+            Read(_r("KEN-DRAFT", "/export.pdf"), readable(R["KEN-DRAFT"])),
+            Read(_r("KEN-PUB", "/export.txt"), status(404)),
+        ],
+        "place/<str:code>/report/<slug:template>/<str:cycle>/compare": [
+            *(
+                Read(_r(label, "/compare"), readable(record), hides=LATER.get(label, ()))
+                for label, record in R.items()
+            ),
+            # Since the previous cycle: the submitted report's snapshot, then the facts.
+            Read(
+                _r("KEN-REVIEW", "/compare"),
+                readable(R["KEN-REVIEW"]),
+                shows=(SUB_ANSWER, DRAFT_ANSWER),
+            ),
+            # Between two submissions: the team's, the returned one included.
+            Read(_r("KEN-PUB", "/compare?from=1&to=2"), team_only(pub), shows=(EARLY, PUB_ANSWER)),
+            Read(_r("KEN-PUB", "/compare?from=1&to=9"), status(404)),
+        ],
+        "place/<str:code>/report/<slug:template>/<str:cycle>/section/<str:key>": [
+            *(
+                Read(
+                    _r(label, "/section/I"),
+                    readable(record),
+                    lists={"KEN-PUB": (pub_comment,), "KEN-DRAFT": (comment,)}.get(label, ()),
+                    offers=(
+                        (f'name="q-{ANSWERED}"', edits_answer_of(record)),
+                        (comment_form, sees_in(record.country)),
+                    ),
+                    **_answers(label),
+                )
+                for label, record in R.items()
+            ),
+            # Given to the contributor: its assignee, the focal point and the publishing
+            # authority answer it.
+            Read(
+                _r("KEN-DRAFT", "/section/II"),
+                readable(draft),
+                offers=(
+                    (
+                        f'name="q-{ASSIGNED_QUESTION}"',
+                        edits_answer_of(draft, (ASSIGNEE,)),
+                    ),
+                ),
+            ),
+            Read(_r("KEN-PUB", "/section/ZZ"), status(404)),
+            Read(_r("KEN-DRAFT", "/section/ZZ"), status(404)),
+        ],
+        "place/<str:code>/report/<slug:template>/<str:cycle>/comment": [
+            Read(_r("KEN-DRAFT", "/comment"), status(405))
+        ],
+        "place/<str:code>/report/<slug:template>/<str:cycle>/comment/<int:pk>/resolve": [
+            Read(_r("KEN-DRAFT", "/comment/{x[comment]}/resolve"), status(405))
+        ],
+        # Every value the fact has had (later ones, and the returned submission's, too):
+        # the team's.
+        "place/<str:code>/report/<slug:template>/<str:cycle>/answer/<str:question>/history": [
+            *(
+                Read(
+                    _r(label, f"/answer/{ANSWERED}/history"),
+                    team_material(record),
+                    shows=(ANSWER_OF[label],),
+                )
+                for label, record in R.items()
+            ),
+            Read(_r("KEN-PUB", "/answer/nowhere/history"), status(404)),
+        ],
+    }
+
+
+def _report_endpoints() -> dict[str, list[Read]]:
+    """The national reports' API."""
+    pub = R["KEN-PUB"]
+    reports = f"{V1}^reports/(?P<pk>[0-9]+)/"
+    return {
+        f"{V1}^report-templates/$": [
+            Read("/api/v1/report-templates/", ok),
+            Read("/api/v1/report-templates/?convention=cbd", ok),
+        ],
+        f"{V1}^report-templates/(?P<ref>[a-z0-9-]+[/@][A-Za-z0-9._-]+)/$": [
+            Read(f"/api/v1/report-templates/{NR7}/2026.1/", ok),
+            Read(f"/api/v1/report-templates/{NR7}@2026.1/", ok),
+            Read(f"/api/v1/report-templates/{NR7}/1999.1/", status(404)),
+        ],
+        f"{V1}^report-templates/check/$": [Read("/api/v1/report-templates/check/", status(405))],
+        f"{V1}^reports/$": [
+            Read("/api/v1/reports/", ok, lists=ALL_REPORTS),
+            Read("/api/v1/reports/?country=KEN", ok, lists=KEN_REPORTS),
+            Read("/api/v1/reports/?state=draft", ok, lists=DRAFT_REPORTS),
+            Read(f"/api/v1/reports/?template={NR7}&cycle=2030", ok, lists=(R["KEN-DRAFT"],)),
+        ],
+        f"{reports}$": [
+            Read(
+                _api_r(label),
+                readable(record),
+                about=record,
+                lists=(WORKING["KEN-PUB-REASON"],) if label == "KEN-PUB" else (),
+                hides=LATER.get(label, ()),
+            )
+            for label, record in R.items()
+        ],
+        f"{reports}answers/$": [
+            Read(_api_r(label, "answers/"), readable(record), **_answers(label))
+            for label, record in R.items()
+        ],
+        f"{reports}answers/(?P<key>[^/]+)/$": [
+            *(
+                Read(_api_r(label, f"answers/{ANSWERED}/"), readable(record), **_answers(label))
+                for label, record in R.items()
+            ),
+            Read(_api_r("KEN-PUB", "answers/nowhere/"), status(404)),
+        ],
+        f"{reports}answers/(?P<key>[^/]+)/history/$": [
+            Read(
+                _api_r(label, f"answers/{ANSWERED}/history/"),
+                team_material(record, api=True),
+                shows=(ANSWER_OF[label],),
+            )
+            for label, record in R.items()
+        ],
+        f"{reports}assignments/$": [
+            Read(
+                _api_r(label, "assignments/"),
+                team_material(record, api=True),
+                shows=(ASSIGNEE,) if label == "KEN-DRAFT" else (),
+            )
+            for label, record in R.items()
+        ],
+        f"{reports}comments/$": [
+            Read(
+                _api_r(label, "comments/"),
+                team_material(record, api=True),
+                lists={
+                    "KEN-PUB": (WORKING["KEN-PUB-COMMENT"],),
+                    "KEN-DRAFT": (WORKING["KEN-DRAFT-COMMENT"],),
+                }.get(label, ()),
+            )
+            for label, record in R.items()
+        ],
+        f"{reports}comments/(?P<cid>[0-9]+)/resolve/$": [
+            Read(_api_r("KEN-DRAFT", "comments/{x[comment]}/resolve/"), status(405))
+        ],
+        f"{reports}diff/$": [
+            *(
+                Read(_api_r(label, "diff/"), readable(record), hides=LATER.get(label, ()))
+                for label, record in R.items()
+            ),
+            Read(
+                _api_r("KEN-REVIEW", "diff/"),
+                readable(R["KEN-REVIEW"]),
+                shows=(SUB_ANSWER, DRAFT_ANSWER),
+            ),
+            # Between two submissions, the returned one: what it said is the team's.
+            Read(_api_r("KEN-PUB", "diff/?from=1&to=2"), team_only(pub), shows=(PUB_ANSWER,)),
+            Read(_api_r("KEN-PUB", "diff/?from=2"), readable(pub), hides=LATER["KEN-PUB"]),
+            Read(_api_r("KEN-PUB", "diff/?from=9"), invalid_for_readers(pub)),
+        ],
+        f"{reports}export/$": [
+            *(
+                Read(_api_r(label, "export/?format=json"), readable(record), about=record)
+                for label, record in R.items()
+            ),
+            *(
+                Read(_api_r(label, f"export/?format={fmt}"), readable(R[label]), **_answers(label))
+                for label in ("KEN-PUB", "KEN-DRAFT", "BRA-DRAFT")
+                for fmt in ("json", "xlsx")
+            ),
+            Read(_api_r("KEN-PUB", "export/?format=docx"), readable(pub), **_answers("KEN-PUB")),
+            Read(_api_r("KEN-DRAFT", "export/?format=pdf"), readable(R["KEN-DRAFT"])),
+            Read(_api_r("KEN-DRAFT", "export/?format=txt"), invalid_for_readers(R["KEN-DRAFT"])),
+        ],
+        f"{reports}snapshots/$": [
+            Read(_api_r(label, "snapshots/"), readable(record)) for label, record in R.items()
+        ],
+        f"{reports}snapshots/(?P<number>[0-9]+)/$": [
+            Read(_api_r("KEN-PUB", "snapshots/2/"), readable(pub), **_answers("KEN-PUB")),
+            # The returned submission: what it said was never published.
+            Read(_api_r("KEN-PUB", "snapshots/1/"), team_only(pub)),
+            Read(_api_r("KEN-SUB", "snapshots/1/"), readable(R["KEN-SUB"]), **_answers("KEN-SUB")),
+            Read(_api_r("KEN-PUB", "snapshots/9/"), status(404)),
+        ],
+        f"{reports}transitions/$": [
+            Read(
+                _api_r(label, "transitions/"),
+                readable(record),
+                lists=(WORKING["KEN-PUB-REASON"],) if label == "KEN-PUB" else (),
+            )
+            for label, record in R.items()
+        ],
+        f"{reports}validate/$": [
+            Read(_api_r(label, "validate/"), readable(record)) for label, record in R.items()
+        ],
+    }
 
 
 V1 = "api/v1/"
@@ -452,6 +851,8 @@ READS: dict[str, list[Read]] = {
     "^(?P<uid>[-a-z0-9]+/[-a-z]+/[A-Za-z0-9.]+)/$": [
         Read("/gbf/target/3/", status(301), location="/gbf/target/3")
     ],
+    **_report_pages(),
+    **_report_endpoints(),
 }
 # Every pattern under these prefixes is covered by the entry of the prefix.
 PREFIXES = ("admin/",)
@@ -496,7 +897,10 @@ def check_secrets(text: str, facts: Facts, read: Read, world: World, where: str)
     for record in SECRETS:
         if record == read.grants:
             continue
-        allowed = facts.reads(record) and not read.public_only
+        if read.shown_to is not None:
+            allowed = read.shown_to(facts, record)
+        else:
+            allowed = facts.reads(record) and not read.public_only
         if allowed:
             continue
         for marker in record.markers:
@@ -530,6 +934,8 @@ def test_read(pattern: str, read: Read, who: Who, world: World, clients: dict[st
         assert response["Location"].startswith(lead), f"{where} leads to {response['Location']}"
     text = body_text(response, url)
     check_secrets(text, facts, read, world, where)
+    for marker in read.hides:
+        assert marker not in text, f"{where} shows {marker}"
     if response.status_code != 200:
         return
     if read.about is not None:
@@ -537,3 +943,10 @@ def test_read(pattern: str, read: Read, who: Who, world: World, clients: dict[st
     for record in read.lists:
         if read.lister(facts, record):
             assert record.markers[0] in text, f"{where} does not list {record.label}"
+    for marker in read.shows:
+        assert marker in text, f"{where} does not show {marker}"
+    for offered, rule in read.offers:
+        expected_offer = rule(facts)
+        assert (offered in text) == expected_offer, (
+            f"{where} {'does not offer' if expected_offer else 'offers'} {offered}"
+        )

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -22,9 +23,11 @@ from meadow.commitments.models import Commitment
 from meadow.core.actors import SystemActor
 from meadow.parties import team
 from meadow.parties.models import ApiToken, CountryRole, Invitation
+from meadow.reports import workflow
+from meadow.reports.models import Fact, Template
 from meadow.targets.models import NationalTarget
-from tests.authz.conftest import World, commitment_input
-from tests.authz.matrix import OTHER, OWN
+from tests.authz.conftest import World, commitment_input, template_file
+from tests.authz.matrix import ANSWERED, ANSWERED_CONCEPT, ASSIGNED_QUESTION, OTHER, OWN
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,10 @@ def post(client: Client, url: str, data: Any = None) -> Any:
 
 def patch(client: Client, url: str, data: Any) -> Any:
     return client.patch(url, data, content_type="application/json")
+
+
+def put(client: Client, url: str, data: Any) -> Any:
+    return client.put(url, data, content_type="application/json")
 
 
 def test_a_contributor_token_drafts_for_its_country_and_nothing_more(world: World) -> None:
@@ -224,3 +231,76 @@ def test_a_token_does_not_carry_its_users_own_commitments(world: World) -> None:
     session = Client()
     session.force_login(multi)
     assert post(session, f"{API}/commitments/{in_review.code}/withdraw/").status_code == 200
+
+
+def test_a_contributor_token_answers_a_report_and_asks_for_review_and_no_more(
+    world: World,
+) -> None:
+    """docs/reports-api.md: a contributor's token answers questions and asks for review;
+    approving is the focal point's and publishing authority's; publishing is the
+    secretariat's, which no token carries. Brazil's reports in the making do not exist
+    for a Kenyan token, though its user is Brazil's focal point and an administrator."""
+    client = bearer(world.keys["ken-contributor"])
+    draft = world.r["KEN-DRAFT"]
+    answers = f"{API}/reports/{draft.pk}/answers"
+    fact = Fact.objects.get(country__code=OWN, concept__uid=ANSWERED_CONCEPT)
+    change = {"value": "Drafted by a script.", "version": fact.version}
+    answered = put(client, f"{answers}/{ANSWERED}/", change)
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["value"] == "Drafted by a script."
+    assert Fact.objects.get(pk=fact.pk).version == fact.version + 1
+    # The section given to Kenya's contributor by name is not the token's to answer.
+    given = client.get(f"{answers}/{ASSIGNED_QUESTION}/").json()
+    flip = {"value": not given["value"], "version": given["fact_version"]}
+    refused = put(client, f"{answers}/{ASSIGNED_QUESTION}/", flip)
+    assert refused.status_code == 403
+
+    steps = f"{API}/reports/{draft.pk}/transitions/"
+    asked = post(client, steps, {"name": "submit-for-review"})
+    assert asked.status_code == 201, asked.content
+    assert workflow.state(draft) == "in-review"
+    assert post(client, steps, {"name": "approve"}).status_code == 403
+    # In review, answers are the focal point's and publishing authority's.
+    fact.refresh_from_db()
+    late = put(client, f"{answers}/{ANSWERED}/", {"value": "Late.", "version": fact.version})
+    assert late.status_code == 403
+    assert workflow.state(draft) == "in-review"
+    submitted = world.r["KEN-SUB"]
+    to_publish = {"name": "publish"}
+    assert post(client, f"{API}/reports/{submitted.pk}/transitions/", to_publish).status_code == 403
+    assert workflow.state(submitted) == "submitted"
+    form = SimpleUploadedFile("authz-form.yaml", template_file("cbd"))
+    assert client.post(f"{API}/report-templates/", {"file": form}).status_code == 403
+    assert not Template.objects.filter(code="authz-form").exists()
+
+    brazil = world.r["BRA-DRAFT"]
+    assert client.get(f"{API}/reports/{brazil.pk}/").status_code == 404
+    bra_fact = Fact.objects.get(country__code=OTHER, concept__uid=ANSWERED_CONCEPT)
+    bra_change = {"value": "Changed.", "version": bra_fact.version}
+    assert (
+        put(client, f"{API}/reports/{brazil.pk}/answers/{ANSWERED}/", bra_change).status_code == 404
+    )
+    brazil_steps = f"{API}/reports/{brazil.pk}/transitions/"
+    assert post(client, brazil_steps, {"name": "submit-for-review"}).status_code == 404
+    listed = {r["id"] for r in client.get(f"{API}/reports/").json()["results"]}
+    assert brazil.pk not in listed and draft.pk in listed
+    assert Fact.objects.get(pk=bra_fact.pk).version == bra_fact.version
+    assert workflow.state(brazil) == "draft"
+
+
+def test_a_focal_point_token_approves_but_does_not_publish(world: World) -> None:
+    client = bearer(world.keys["ken-focal-point"])
+    review = world.r["KEN-REVIEW"]
+    approved = post(client, f"{API}/reports/{review.pk}/transitions/", {"name": "approve"})
+    assert approved.status_code == 201, approved.content
+    assert workflow.state(review) == "approved"
+    submitted = world.r["KEN-SUB"]
+    refused = post(client, f"{API}/reports/{submitted.pk}/transitions/", {"name": "publish"})
+    assert refused.status_code == 403
+    assert workflow.state(submitted) == "submitted"
+    # Brazil's token does not find Kenya's reports in the making.
+    other = bearer(world.keys["bra-focal-point"])
+    for label in ("KEN-DRAFT", "KEN-REVIEW", "KEN-SUB"):
+        assert other.get(f"{API}/reports/{world.r[label].pk}/").status_code == 404, label
+    listed = {r["id"] for r in other.get(f"{API}/reports/").json()["results"]}
+    assert listed == {world.r["KEN-PUB"].pk, world.r["BRA-DRAFT"].pk}

@@ -17,6 +17,7 @@ and an empty POST to any other web page changes nothing.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import resolve
+from openpyxl import load_workbook
 
 from meadow.audit.models import AuditEntry
 from meadow.commitments.models import Commitment, CommitmentReview, ProgressReport
@@ -38,24 +40,48 @@ from meadow.indicators.models import Goal, Import
 from meadow.jobs.models import Job
 from meadow.parties.models import ApiToken, CountryRole, Invitation, SecretariatRole
 from meadow.parties.roles import TokenScope
+from meadow.reports import offline, workflow
+from meadow.reports.models import (
+    Assignment,
+    Comment,
+    Concept,
+    Fact,
+    FactVersion,
+    Question,
+    Report,
+    Template,
+    Transition,
+)
+from meadow.reports.models import Snapshot as ReportSnapshot
 from meadow.stocktake import actions as stocktake_actions
 from meadow.stocktake.models import AggregationRule
 from meadow.targets.models import NationalTarget
-from tests.authz.conftest import PASSWORD, World
+from tests.authz.conftest import PASSWORD, World, template_file
 from tests.authz.matrix import (
     ACTORS,
+    ANSWERED,
+    ANSWERED_CONCEPT,
+    ASSIGNED_QUESTION,
+    ASSIGNED_SECTION,
+    ASSIGNEE,
     COMMITMENTS,
     FOCAL_POINT,
+    NR7,
     OTHER,
     OWN,
+    REPORTS,
     TARGETS,
     TOKENS,
     WEB_ACTORS,
     Facts,
     Record,
     Who,
+    comments_in,
     drafts_in,
+    edits_answer_of,
+    loads_for,
     publishes_in,
+    takes_step,
 )
 from tests.authz.test_reads import DATA_PAGE, READS, channel
 
@@ -85,6 +111,20 @@ def snapshot() -> Snapshot:
         "goals": list(Goal.objects.order_by("pk").values_list("pk", "target_value", "source")),
         "jobs": list(Job.objects.order_by("pk").values_list("pk")),
         "imports": list(Import.objects.order_by("pk").values_list("pk", "status")),
+        "national_reports": list(
+            Report.objects.order_by("pk").values_list("pk", "country__code", "template_id", "cycle")
+        ),
+        "transitions": list(Transition.objects.order_by("pk").values_list("pk", "to_state")),
+        "report_snapshots": list(ReportSnapshot.objects.order_by("pk").values_list("pk")),
+        "facts": list(Fact.objects.order_by("pk").values_list("pk", "version")),
+        "fact_versions": FactVersion.objects.count(),
+        "assignments": list(
+            Assignment.objects.order_by("pk").values_list("pk", "section", "user_id")
+        ),
+        "comments": list(Comment.objects.order_by("pk").values_list("pk", "resolved_at")),
+        "templates": list(Template.objects.order_by("pk").values_list("pk")),
+        "concepts": Concept.objects.count(),
+        "questions": Question.objects.count(),
         "audit": AuditEntry.objects.count(),
     }
 
@@ -982,13 +1022,538 @@ def _api_commitment_writes() -> list[Write]:
     ]
 
 
+# National reports ---------------------------------------------------------------------------
+
+R = REPORTS
+ANSWERS = ("facts", "fact_versions")
+RAMSAR = "ramsar-cop15@2025.1"
+
+
+def step_refusal(record: Record, step: str, api: bool = False) -> Callable[[Facts], int]:
+    """A workflow step: 404 if the report is unseen; visitors sign in (401 on the API);
+    403 for those outside the team or whom the step's rule leaves out; else the state
+    (or a missing reason) refuses it: 400."""
+
+    def refusal(f: Facts) -> int:
+        if not f.reads(record):
+            return 404
+        if not f.signed_in:
+            return 401 if api else 302
+        if not f.sees(record.country) or not f.takes(step, record):
+            return 403
+        return 400
+
+    return refusal
+
+
+def frozen_refusal(record: Record, api: bool = False) -> Callable[[Facts], int]:
+    """Answering a published report: visitors sign in; those who do not edit the
+    country's facts are refused (403); its writers are told it cannot change (400 on
+    the API; the page refuses the form, 403)."""
+
+    def refusal(f: Facts) -> int:
+        if not f.reads(record):
+            return 404
+        if not f.signed_in:
+            return 401 if api else 302
+        return 400 if api and f.edits_facts(record.country) else 403
+
+    return refusal
+
+
+def _r(label: str, suffix: str = "") -> str:
+    record = R[label]
+    return f"/place/{record.country}/report/{NR7}/{record.code}{suffix}"
+
+
+def _api_r(label: str, suffix: str = "") -> str:
+    return f"/api/v1/reports/{{r[{label}].pk}}/{suffix}"
+
+
+def _fact(country: str, concept: str) -> Fact:
+    return Fact.objects.get(country__code=country, concept__uid=concept)
+
+
+def _assigned_concept() -> str:
+    return str(Question.objects.get(template__code=NR7, key=ASSIGNED_QUESTION).concept.uid)
+
+
+def report_opened(country: str, template: str, cycle: str) -> Effect:
+    def check(world: World) -> None:
+        assert Report.objects.filter(
+            country__code=country, template__code=template, cycle=cycle
+        ).exists(), f"no {template} {cycle} report of {country}"
+
+    return check
+
+
+def report_state(label: str, state: str) -> Effect:
+    def check(world: World) -> None:
+        found = workflow.state(Report.objects.get(pk=world.r[label].pk))
+        assert found == state, (found, state)
+
+    return check
+
+
+def answer_is(country: str, value: Any) -> Effect:
+    """The country's fact of the marked question holds the value now."""
+
+    def check(world: World) -> None:
+        fact = _fact(country, ANSWERED_CONCEPT)
+        assert fact.value == value, (fact.value, value)
+
+    return check
+
+
+def answer_flipped(country: str) -> Effect:
+    """The yes/no answer of the assigned question is now the other one."""
+
+    def check(world: World) -> None:
+        fact = _fact(country, _assigned_concept())
+        before = fact.versions.get(version=fact.version - 1)
+        assert fact.value is (not before.value), (before.value, fact.value)
+
+    return check
+
+
+def assigned(label: str, section: str, username: str, present: bool = True) -> Effect:
+    def check(world: World) -> None:
+        found = Assignment.objects.filter(
+            report_id=world.r[label].pk, section=section, user__username=username
+        ).exists()
+        assert found is present, f"{section} of {label} given to {username}: {found}"
+
+    return check
+
+
+def commented(label: str, text: str) -> Effect:
+    def check(world: World) -> None:
+        assert Comment.objects.filter(report_id=world.r[label].pk, text=text).exists()
+
+    return check
+
+
+def resolved(key: str) -> Effect:
+    def check(world: World) -> None:
+        assert Comment.objects.get(pk=world.x[key]).resolved_at is not None
+
+    return check
+
+
+def template_loaded(code: str, version: str) -> Effect:
+    def check(world: World) -> None:
+        assert Template.objects.filter(code=code, version=version).exists()
+
+    return check
+
+
+def nothing_loaded(world: World) -> None:
+    assert not Template.objects.filter(code="authz-form").exists()
+
+
+def answer_form(label: str, text: str) -> Callable[[World], dict[str, str]]:
+    """A section's form with the marked question answered anew."""
+
+    def data(world: World) -> dict[str, str]:
+        fact = _fact(R[label].country, ANSWERED_CONCEPT)
+        return {f"v-{ANSWERED}": str(fact.version), f"q-{ANSWERED}": text}
+
+    return data
+
+
+def flipped_form(world: World) -> dict[str, str]:
+    """Section II's form with the assigned yes/no question answered the other way."""
+    fact = _fact(OWN, _assigned_concept())
+    return {
+        f"v-{ASSIGNED_QUESTION}": str(fact.version),
+        f"q-{ASSIGNED_QUESTION}": "no" if fact.value else "yes",
+    }
+
+
+def answer_json(label: str, value: Any) -> Callable[[World], dict[str, Any]]:
+    def data(world: World) -> dict[str, Any]:
+        return {"value": value, "version": _fact(R[label].country, ANSWERED_CONCEPT).version}
+
+    return data
+
+
+def flipped_json(world: World) -> dict[str, Any]:
+    fact = _fact(OWN, _assigned_concept())
+    return {"value": not fact.value, "version": fact.version}
+
+
+def filled_workbook(label: str, text: str) -> Callable[[World], dict[str, Any]]:
+    """The report's offline workbook as exported, with the marked question answered anew."""
+
+    def data(world: World) -> dict[str, Any]:
+        report = world.r[label]
+        book = load_workbook(io.BytesIO(offline.workbook(report, "en")))
+        cell = next(
+            ws.cell(row=row[0].row, column=5)
+            for ws in book.worksheets[1:]
+            for row in ws.iter_rows(min_col=1, max_col=1)
+            if row[0].value == ANSWERED
+        )
+        cell.value = text
+        out = io.BytesIO()
+        book.save(out)
+        name = f"{report.country.code}-{NR7}-{report.cycle}-en.xlsx"
+        return {"file": SimpleUploadedFile(name, out.getvalue())}
+
+    return data
+
+
+def _web_report_writes() -> list[Write]:
+    draft, review, pub = R["KEN-DRAFT"], R["KEN-REVIEW"], R["KEN-PUB"]
+    writes: list[Write] = [
+        Write(
+            f"web: open a Ramsar report of {country}",
+            "POST",
+            f"/place/{country}/reports/open",
+            fixed({"template": RAMSAR}),
+            drafts_in(country),
+            web_record(None),
+            302,
+            report_opened(country, "ramsar-cop15", "2022-2025"),
+            ("national_reports",),
+            form="form",
+        )
+        for country in (OWN, OTHER)
+    ]
+
+    def move(label: str, step: str, after: str | None, reason: str = "") -> Write:
+        record = R[label]
+        return Write(
+            f"web: {step} {label} report",
+            "POST",
+            _r(label, "/move"),
+            fixed({"step": step, "reason": reason}),
+            takes_step(step, record) if after else NOBODY,
+            step_refusal(record, step),
+            302,
+            report_state(label, after or record.status),
+            ("transitions", "report_snapshots"),
+            form="form",
+        )
+
+    writes += [
+        move("KEN-DRAFT", "submit-for-review", "in-review"),
+        move("KEN-REVIEW", "approve", "approved"),
+        move("KEN-SUB", "publish", "published"),
+        move("KEN-DRAFT", "approve", None),  # not in review
+        move("KEN-PUB", "publish", None),  # published already
+        Write(
+            "web: answer on a section of KEN-DRAFT",
+            "POST",
+            _r("KEN-DRAFT", "/section/I"),
+            answer_form("KEN-DRAFT", "Answered on the page."),
+            edits_answer_of(draft),
+            web_record(draft),
+            302,
+            answer_is(OWN, "Answered on the page."),
+            ANSWERS,
+            form="form",
+        ),
+        Write(
+            "web: answer on the assigned section of KEN-DRAFT",
+            "POST",
+            _r("KEN-DRAFT", f"/section/{ASSIGNED_SECTION}"),
+            flipped_form,
+            edits_answer_of(draft, (ASSIGNEE,)),
+            web_record(draft),
+            302,
+            answer_flipped(OWN),
+            ANSWERS,
+            form="form",
+        ),
+        Write(
+            "web: answer on a section of KEN-REVIEW",
+            "POST",
+            _r("KEN-REVIEW", "/section/I"),
+            answer_form("KEN-REVIEW", "Answered in review."),
+            edits_answer_of(review),
+            web_record(review),
+            302,
+            answer_is(OWN, "Answered in review."),
+            ANSWERS,
+            form="form",
+        ),
+        Write(
+            "web: answer on a section of KEN-PUB",
+            "POST",
+            _r("KEN-PUB", "/section/I"),
+            answer_form("KEN-PUB", "Answered after publication."),
+            NOBODY,
+            frozen_refusal(pub),
+            302,
+            answer_is(OWN, "Answered after publication."),
+            ANSWERS,
+            form="form",
+        ),
+        Write(
+            "web: give a section of KEN-DRAFT",
+            "POST",
+            _r("KEN-DRAFT", "/assign"),
+            fixed({"section": "III", "username": ASSIGNEE}),
+            lambda f: f.assigns(OWN),
+            web_record(draft),
+            302,
+            assigned("KEN-DRAFT", "III", ASSIGNEE),
+            ("assignments",),
+            form="form",
+        ),
+        Write(
+            "web: take a section of KEN-DRAFT back",
+            "POST",
+            _r("KEN-DRAFT", "/assign"),
+            fixed({"section": ASSIGNED_SECTION, "username": ASSIGNEE, "remove": "1"}),
+            lambda f: f.assigns(OWN),
+            web_record(draft),
+            302,
+            assigned("KEN-DRAFT", ASSIGNED_SECTION, ASSIGNEE, present=False),
+            ("assignments",),
+            form="form",
+        ),
+        Write(
+            "web: upload a filled workbook of KEN-DRAFT",
+            "POST",
+            _r("KEN-DRAFT", "/offline"),
+            filled_workbook("KEN-DRAFT", "Answered offline."),
+            lambda f: f.edits_facts(OWN),
+            web_record(draft),
+            302,
+            answer_is(OWN, "Answered offline."),
+            ANSWERS,
+            form="multipart",
+        ),
+    ]
+    for label in ("KEN-DRAFT", "KEN-PUB"):
+        record = R[label]
+        text = f"A comment on {label} from the matrix."
+        writes.append(
+            Write(
+                f"web: comment on {label}",
+                "POST",
+                _r(label, "/comment"),
+                fixed({"question": ANSWERED, "text": text}),
+                comments_in(record.country),
+                web_record(record),
+                302,
+                commented(label, text),
+                ("comments",),
+                form="form",
+            )
+        )
+    writes.append(
+        Write(
+            "web: resolve a comment on KEN-DRAFT",
+            "POST",
+            _r("KEN-DRAFT", "/comment/{x[comment]}/resolve"),
+            lambda w: {},
+            lambda f: f.comments_on(OWN),
+            web_record(draft),
+            302,
+            resolved("comment"),
+            ("comments",),
+            form="form",
+        )
+    )
+    return writes
+
+
+def _api_report_writes() -> list[Write]:
+    draft, review, pub = R["KEN-DRAFT"], R["KEN-REVIEW"], R["KEN-PUB"]
+    writes: list[Write] = [
+        Write(
+            f"api: open a report of {country}",
+            "POST",
+            "/api/v1/reports/",
+            fixed({"country": country, "template": NR7, "cycle": "2034"}),
+            drafts_in(country),
+            api_record(None),
+            201,
+            report_opened(country, NR7, "2034"),
+            ("national_reports",),
+        )
+        for country in (OWN, OTHER)
+    ]
+
+    def move(label: str, step: str, after: str | None, reason: str = "") -> Write:
+        record = R[label]
+        return Write(
+            f"api: {step} {label} report" + (" without a reason" if after is None else ""),
+            "POST",
+            _api_r(label, "transitions/"),
+            fixed({"name": step, "reason": reason}),
+            takes_step(step, record) if after else NOBODY,
+            step_refusal(record, step, api=True),
+            201,
+            report_state(label, after or record.status),
+            ("transitions", "report_snapshots"),
+        )
+
+    why = "Describe the consultations."
+    writes += [
+        move("KEN-DRAFT", "submit-for-review", "in-review"),
+        move("BRA-DRAFT", "submit-for-review", "in-review"),
+        move("KEN-REVIEW", "approve", "approved"),
+        move("KEN-REVIEW", "send-back", None),  # a reason is needed
+        move("KEN-SUB", "publish", "published"),
+        move("KEN-SUB", "return", "draft", why),
+        move("KEN-SUB", "unsubmit", "draft", why),
+        move("KEN-DRAFT", "approve", None),  # not in review
+        move("KEN-PUB", "publish", None),  # published already
+        Write(
+            "api: answer a question of KEN-DRAFT",
+            "PUT",
+            _api_r("KEN-DRAFT", f"answers/{ANSWERED}/"),
+            answer_json("KEN-DRAFT", "Answered by a script."),
+            edits_answer_of(draft),
+            api_record(draft),
+            200,
+            answer_is(OWN, "Answered by a script."),
+            ANSWERS,
+        ),
+        Write(
+            "api: answer a question of the assigned section of KEN-DRAFT",
+            "PUT",
+            _api_r("KEN-DRAFT", f"answers/{ASSIGNED_QUESTION}/"),
+            flipped_json,
+            edits_answer_of(draft, (ASSIGNEE,)),
+            api_record(draft),
+            200,
+            answer_flipped(OWN),
+            ANSWERS,
+        ),
+        Write(
+            "api: answer a question of BRA-DRAFT",
+            "PUT",
+            _api_r("BRA-DRAFT", f"answers/{ANSWERED}/"),
+            answer_json("BRA-DRAFT", "Answered by a script."),
+            edits_answer_of(R["BRA-DRAFT"]),
+            api_record(R["BRA-DRAFT"]),
+            200,
+            answer_is(OTHER, "Answered by a script."),
+            ANSWERS,
+        ),
+        Write(
+            "api: answer a question of KEN-REVIEW",
+            "PUT",
+            _api_r("KEN-REVIEW", f"answers/{ANSWERED}/"),
+            answer_json("KEN-REVIEW", "Answered in review."),
+            edits_answer_of(review),
+            api_record(review),
+            200,
+            answer_is(OWN, "Answered in review."),
+            ANSWERS,
+        ),
+        Write(
+            "api: answer a question of KEN-PUB",
+            "PUT",
+            _api_r("KEN-PUB", f"answers/{ANSWERED}/"),
+            answer_json("KEN-PUB", "Answered after publication."),
+            NOBODY,
+            frozen_refusal(pub, api=True),
+            200,
+            answer_is(OWN, "Answered after publication."),
+            ANSWERS,
+        ),
+        Write(
+            "api: give a section of KEN-DRAFT",
+            "POST",
+            _api_r("KEN-DRAFT", "assignments/"),
+            fixed({"section": "III", "username": ASSIGNEE}),
+            lambda f: f.assigns(OWN),
+            api_record(draft),
+            201,
+            assigned("KEN-DRAFT", "III", ASSIGNEE),
+            ("assignments",),
+        ),
+        Write(
+            "api: take a section of KEN-DRAFT back",
+            "DELETE",
+            _api_r("KEN-DRAFT", "assignments/"),
+            fixed({"section": ASSIGNED_SECTION, "username": ASSIGNEE}),
+            lambda f: f.assigns(OWN),
+            api_record(draft),
+            204,
+            assigned("KEN-DRAFT", ASSIGNED_SECTION, ASSIGNEE, present=False),
+            ("assignments",),
+        ),
+    ]
+    for label in ("KEN-DRAFT", "KEN-PUB"):
+        record = R[label]
+        text = f"A comment on {label} from a script."
+        writes.append(
+            Write(
+                f"api: comment on {label}",
+                "POST",
+                _api_r(label, "comments/"),
+                fixed({"question": ANSWERED, "text": text}),
+                comments_in(record.country),
+                api_record(record),
+                201,
+                commented(label, text),
+                ("comments",),
+            )
+        )
+    for label, key in (("KEN-DRAFT", "comment"), ("KEN-PUB", "pub_comment")):
+        record = R[label]
+        writes.append(
+            Write(
+                f"api: resolve a comment on {label}",
+                "POST",
+                _api_r(label, f"comments/{{x[{key}]}}/resolve/"),
+                lambda w: None,
+                comments_in(record.country),
+                api_record(record),
+                200,
+                resolved(key),
+                ("comments",),
+            )
+        )
+    for convention in ("cbd", "ramsar"):
+        writes.append(
+            Write(
+                f"api: load a report template of the {convention}",
+                "POST",
+                "/api/v1/report-templates/",
+                upload("authz-form.yaml", template_file(convention)),
+                loads_for(convention),
+                api_record(None),
+                201,
+                template_loaded("authz-form", "1"),
+                ("templates", "concepts", "questions"),
+                form="multipart",
+            )
+        )
+    writes.append(
+        Write(
+            "api: check a report template file",
+            "POST",
+            "/api/v1/report-templates/check/",
+            upload("authz-form.yaml", template_file("cbd")),
+            lambda f: f.signed_in,
+            api_record(None),
+            200,
+            nothing_loaded,
+            (),
+            audited=False,
+            form="multipart",
+        )
+    )
+    return writes
+
+
 WRITES = [
     *_web_target_writes(),
     *_web_team_writes(),
     *_web_commitment_writes(),
     *_web_staff_writes(),
+    *_web_report_writes(),
     *_api_target_writes(),
     *_api_commitment_writes(),
+    *_api_report_writes(),
 ]
 
 
@@ -1145,6 +1710,13 @@ WEB_WRITERS = DJANGO_FORMS | {
     DATA_PAGE,
     "series/<int:pk>",
     "imports/<int:pk>",
+    "place/<str:code>/reports/open",
+    "place/<str:code>/report/<slug:template>/<str:cycle>/move",
+    "place/<str:code>/report/<slug:template>/<str:cycle>/assign",
+    "place/<str:code>/report/<slug:template>/<str:cycle>/offline",
+    "place/<str:code>/report/<slug:template>/<str:cycle>/section/<str:key>",
+    "place/<str:code>/report/<slug:template>/<str:cycle>/comment",
+    "place/<str:code>/report/<slug:template>/<str:cycle>/comment/<int:pk>/resolve",
 }
 
 

@@ -39,7 +39,9 @@ concepts = {
     c.uid: {"type": c.type, "options": c.options, "columns": c.columns}
     for c in Concept.objects.all()
 }
-for key, value in sample.answers(template.document, concepts, seed=3).items():
+for key, value in sample.answers(
+    template.document, concepts, seed=3, targets=["gbf/target/3"]
+).items():
     if key != "b_1":
         editing.save_answer(
             actor=actor, country="KEN", report=report, question=key, value=value

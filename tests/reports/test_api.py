@@ -412,7 +412,10 @@ def test_the_whole_workflow_through_the_api(people: dict[str, Any]) -> None:
     assert authority.get(url(report)).json()["steps"] == ["send-back", "approve"]
     assert step(authority, report, "approve").status_code == 201
     too_early = step(cbd, report, "publish")
-    assert too_early.status_code == 400 and "approved" in too_early.json()["detail"]
+    assert (
+        too_early.status_code == 400
+        and "is Approved cannot take the step Publish" in too_early.json()["detail"]
+    )
     submitted = step(focal, report, "submit")
     assert submitted.status_code == 201
     snap = submitted.json()["snapshot"]

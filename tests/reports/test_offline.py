@@ -27,6 +27,7 @@ from meadow.core.actors import SystemActor
 from meadow.parties.models import Role
 from meadow.reports import document, editing, loaders, offline, workflow
 from meadow.reports.models import Fact, FactVersion, Report, Template
+from meadow.targets import actions as targets
 from tests.reports.helpers import fill, user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_db")]
@@ -43,12 +44,35 @@ def team() -> dict[str, Any]:
     }
 
 
+def publish_targets() -> None:
+    """Kenya's national targets T1 (GBF target 3, fully) and T2 (GBF target 2, partly)."""
+    system = SystemActor("tests")
+    for code, title, gbf, degree in (
+        ("T1", "Protect 30 % of land and inland waters", "gbf/target/3", "full"),
+        ("T2", "Restore degraded rangelands", "gbf/target/2", "partial"),
+    ):
+        targets.save_target(
+            actor=system, country="KEN", code=code, title=title, alignments=[(gbf, degree, "")]
+        )
+        targets.publish_target(actor=system, country="KEN", code=code)
+
+
 @pytest.fixture
 def report(team: dict[str, Any]) -> Report:
+    publish_targets()
     template = Template.objects.get(code="cbd-nr7")
     made = workflow.open_report(actor=team["contributor"], country="KEN", template=template)
-    fill(made, team["contributor"], seed=7)
+    fill(made, team["contributor"], seed=7)  # progress on T1
     return made
+
+
+def target_row(ws: Worksheet, row: int, code: str) -> int:
+    """The row of a target in the national-targets block under the title row ``row``."""
+    at = row + 2
+    while ws.cell(row=at, column=ANSWER).value not in (None, code):
+        at += 1
+    assert ws.cell(row=at, column=ANSWER).value == code, code
+    return at
 
 
 def counts() -> tuple[int, int, int]:
@@ -129,12 +153,14 @@ def test_a_filled_workbook_changes_the_facts_with_their_history(
     ws, row = find(book, multiple.key)
     for n in range(len(multiple.options)):
         ws.cell(row=row + 1 + n, column=ANSWER).value = "Yes"
-    # National targets: a second target with its progress.
+    # National targets: a row per published target, its code filled in (then the GBF
+    # targets none is aligned with); progress on the second one.
     ws, row = find(book, "national-targets")
-    first_free = row + 2 + len(before.question("national-targets").value)
-    ws.cell(row=first_free, column=ANSWER).value = "T2"
-    ws.cell(row=first_free, column=ANSWER + 1).value = "Moving away from the target"
-    ws.cell(row=first_free, column=ANSWER + 2).value = "Drought years."
+    t2 = target_row(ws, row, "T2")
+    assert target_row(ws, row, "T1") < t2 < target_row(ws, row, "gbf/target/1")
+    ws.cell(row=t2, column=ANSWER + 1).value = "Moving away from the target"
+    ws.cell(row=t2, column=ANSWER + 2).value = "Grazing plans."
+    ws.cell(row=t2, column=ANSWER + 3).value = "Drought years."
     versions = {q.key: q.fact_version for q in before.questions()}
     facts_before, history_before, _audit = counts()
 
@@ -164,8 +190,12 @@ def test_a_filled_workbook_changes_the_facts_with_their_history(
     assert after.question("national-targets").value[-1] == {
         "target": "T2",
         "progress": "moving-away",
+        "actions": "Grazing plans.",
         "summary": "Drought years.",
+        "challenges": "",
+        "examples": "",
     }
+    assert [r["target"] for r in after.question("national-targets").value] == ["T1", "T2"]
     for key in expected:
         assert after.question(key).fact_version == versions[key] + 1
         assert after.question(key).updated_by == "co"
@@ -290,8 +320,16 @@ def _formula(book: Workbook, report: Report) -> None:
 
 def _bad_table(book: Workbook, report: Report) -> None:
     ws, row = find(book, "national-targets")
-    free = row + 2 + len(document.assemble(report).question("national-targets").value)
-    ws.cell(row=free, column=ANSWER + 1).value = "On track to achieve the target"
+    t2 = target_row(ws, row, "T2")
+    ws.cell(row=t2, column=ANSWER).value = None
+    ws.cell(row=t2, column=ANSWER + 1).value = "On track to achieve the target"
+
+
+def _unknown_target(book: Workbook, report: Report) -> None:
+    ws, row = find(book, "national-targets")
+    t2 = target_row(ws, row, "T2")
+    ws.cell(row=t2, column=ANSWER).value = "BR-9"
+    ws.cell(row=t2, column=ANSWER + 1).value = "On track to achieve the target"
 
 
 def _bad_progress(book: Workbook, report: Report) -> None:
@@ -318,6 +356,11 @@ TAMPERED: dict[str, tuple[Callable[[Workbook, Report], None], str, str]] = {
     "not yes or no": (_bad_yes_no, "sheet II, cell E", "'Perhaps' is not Yes or No"),
     "a formula": (_formula, ", cell E", "A formula"),
     "a target row without its code": (_bad_table, "sheet III, cell E", "code is missing"),
+    "a target not offered": (
+        _unknown_target,
+        "sheet III, cell E",
+        "BR-9 is not one of the country's published national targets",
+    ),
     "not a progress level": (_bad_progress, "sheet III, cell F", "'Getting there' is not one of"),
 }
 

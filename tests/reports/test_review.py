@@ -245,3 +245,26 @@ def test_differences_between_versions_snapshots_and_cycles(team: dict[str, Any])
     ]
     # The submitted 2026 report still reads as it was frozen.
     assert review.values(report)["nbsap-status"] == "adopted"
+
+
+def test_progress_rows_name_the_countrys_own_targets_or_gbf_targets(
+    team: dict[str, Any],
+) -> None:
+    from meadow.places.models import Place
+    from meadow.targets.models import NationalTarget
+
+    NationalTarget.objects.create(
+        country=Place.objects.get(code="KEN"), code="KE-3", title={"en": "Protect land"}
+    )
+    NationalTarget.objects.create(
+        country=Place.objects.get(code="BRA"), code="BR-3", title={"en": "Protect land"}
+    )
+    report = open_cbd(team["contributor"])
+    rows = [{"target": "KE-3", "progress": "on-track"}, {"target": "gbf/target/7"}]
+    fact = save(report, team["contributor"], "national-targets", rows)
+    assert [r["target"] for r in fact.value] == ["KE-3", "gbf/target/7"]
+    with pytest.raises(ValidationError, match="BR-3 is not a national target of KEN"):
+        save(report, team["contributor"], "national-targets", [{"target": "BR-3"}])
+    with pytest.raises(ValidationError):
+        save(report, team["contributor"], "national-targets", [{"target": "gbf/target/24"}])
+    assert FactVersion.objects.filter(fact=fact).count() == 1

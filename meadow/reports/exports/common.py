@@ -16,20 +16,13 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from meadow.core import i18n
-from meadow.reports import rules, values
+from meadow.reports import rules, target_progress, values, workflow
 from meadow.reports.document import QuestionView, ReportDocument
 from meadow.reports.forms import number_text, option_label
 
-STATES = {
-    "draft": gettext_lazy("Draft"),
-    "in-review": gettext_lazy("In review"),
-    "approved": gettext_lazy("Approved"),
-    "submitted": gettext_lazy("Submitted"),
-    "published": gettext_lazy("Published"),
-}
+STATES = workflow.STATE_LABELS
 # The types whose answer is a list of rows, shown as a table.
 TABULAR = ("table", "national-targets", "attachments")
 
@@ -117,24 +110,26 @@ def grid(question: QuestionView, lang: str, targets: Mapping[str, str]) -> Grid:
     """A table, national-targets or attachments answer as headings and text rows."""
     rows = [row for row in question.value or [] if isinstance(row, dict)]
     if question.type == "national-targets":
+        named = target_titles(question, lang, targets)
+        items = [target_progress.normal(row) for row in rows]
         return Grid(
-            [_("National target"), _("Progress"), _("Summary")],
+            [
+                _("Target"),
+                _("Progress"),
+                _("Main actions taken"),
+                _("Summary"),
+                _("Challenges"),
+                _("Examples"),
+            ],
             [
                 [
-                    " ".join(
-                        part
-                        for part in (
-                            str(row.get("target") or ""),
-                            targets.get(str(row.get("target"))),
-                        )
-                        if part
-                    ),
-                    str(values.PROGRESS.get(str(row.get("progress")), row.get("progress") or "")),
-                    str(row.get("summary") or ""),
+                    target_name(item["target"], named),
+                    progress_label(item["progress"]),
+                    *(item[key] for key in target_progress.TEXTS),
                 ]
-                for row in rows
+                for item in items
             ],
-            [None] * len(rows),
+            [None] * len(items),
         )
     if question.type == "attachments":
         return Grid(
@@ -163,6 +158,91 @@ def grid(question: QuestionView, lang: str, targets: Mapping[str, str]) -> Grid:
         ],
         [None] * len(rows),
     )
+
+
+def progress_label(progress: Any) -> str:
+    return str(values.PROGRESS.get(str(progress), progress or "")) if progress else ""
+
+
+def target_titles(question: QuestionView, lang: str, targets: Mapping[str, str]) -> dict[str, str]:
+    """Titles of the rows' targets: the national targets', then the GBF targets'."""
+    named = dict(targets)
+    for item in question.by_gbf:
+        named.setdefault(item.uid, item.label(lang))
+    return named
+
+
+def target_name(target: str, titles: Mapping[str, str]) -> str:
+    """A row's target as a heading: its code (or "GBF target 7") and its title."""
+    return " ".join(p for p in (target_progress.name(target), titles.get(target, "")) if p)
+
+
+@dataclass
+class TargetBlock:
+    """Progress towards one target, ready to write: a heading and labelled texts."""
+
+    target: str
+    heading: str
+    fields: list[tuple[str, str]]  # (label, text); a text may have several lines
+
+
+def target_blocks(
+    question: QuestionView, lang: str, targets: Mapping[str, str]
+) -> list[TargetBlock]:
+    """A national-targets answer as a block per target, the texts in the CBD's order."""
+    named = target_titles(question, lang, targets)
+    labels = {
+        "progress": _("Current level of progress"),
+        "actions": _("Main actions taken"),
+        "summary": _("Summary of progress and main outcomes"),
+        "challenges": _("Key challenges and approaches"),
+        "examples": _("Examples and cases"),
+    }
+    out = []
+    for row in question.value or []:
+        if not isinstance(row, dict):
+            continue
+        item = target_progress.normal(row)
+        texts = {"progress": progress_label(item["progress"])}
+        texts.update({key: item[key].strip() for key in target_progress.TEXTS})
+        out.append(
+            TargetBlock(
+                target=item["target"],
+                heading=target_name(item["target"], named),
+                fields=[(labels[key], texts[key]) for key in labels if texts[key]],
+            )
+        )
+    return out
+
+
+def gbf_grid(question: QuestionView, lang: str) -> Grid:
+    """Progress per GBF target: the GBF target, the national targets aligned with it
+    (with their degree) and the levels of progress reported."""
+    rows = []
+    for item in question.by_gbf:
+        national = "; ".join(
+            f"{a.code} ({target_progress.degree_label(a.degree).lower()})" for a in item.national
+        )
+        levels = [f"{a.code}: {progress_label(a.progress) or '-'}" for a in item.national]
+        if item.direct:
+            direct = progress_label(item.direct_progress) or "-"
+            levels.append(f"{_('Reported directly')}: {direct}")
+        rows.append(
+            [
+                f"{target_progress.name(item.uid)} {item.label(lang)}".strip(),
+                national or _("None"),
+                "\n".join(levels) or _("Not reported"),
+            ]
+        )
+    return Grid(
+        [_("GBF target"), _("National targets aligned (degree)"), _("Progress")],
+        rows,
+        [None] * len(rows),
+    )
+
+
+def gbf_title() -> str:
+    return _("Progress per GBF target")
 
 
 def lines(question: QuestionView, lang: str) -> list[str]:

@@ -1,11 +1,12 @@
 """A report as a Word document (DOCX), written with python-docx in the report's language.
 
 A heading per section and per question, answers as paragraphs, lists and tables,
-attachments as links and indicator data as a chart picture with its values. An Arabic
-report is written right to left (``w:bidi`` paragraphs, ``w:rtl`` runs, tables laid
-out from the right); the fonts are named for each script (Noto Sans, Noto Sans
-Arabic for complex scripts, Noto Sans CJK SC for East Asian text), so Word picks the
-right one for Chinese and Arabic text.
+progress towards national targets as a heading per target with its texts and a table
+of progress per GBF target, attachments as links and indicator data as a chart picture
+with its values. An Arabic report is written right to left (``w:bidi`` paragraphs,
+``w:rtl`` runs, tables laid out from the right); the fonts are named for each script
+(Noto Sans, Noto Sans Arabic for complex scripts, Noto Sans CJK SC for East Asian
+text), so Word picks the right one for Chinese and Arabic text.
 """
 
 from __future__ import annotations
@@ -267,6 +268,21 @@ def _indicator(writer: Writer, question: QuestionView) -> None:
     writer.table(headings, rows, [None] * len(rows))
 
 
+def _targets(writer: Writer, question: QuestionView, lang: str, targets: dict[str, str]) -> None:
+    """Progress towards each target (a heading and its texts), then per GBF target."""
+    for block in common.target_blocks(question, lang, targets):
+        writer.heading(block.heading, level=3)
+        for label, text in block.fields:
+            writer.para(label, bold=True, grey=True, size=9)
+            for line in text.split("\n"):
+                if line.strip():
+                    writer.para(line.strip())
+    if question.by_gbf:
+        writer.heading(common.gbf_title(), level=3)
+        grid = common.gbf_grid(question, lang)
+        writer.table(grid.headings, grid.rows, grid.links)
+
+
 def _question(writer: Writer, question: QuestionView, lang: str, targets: dict[str, str]) -> None:
     writer.heading(common.heading(question.number, question.label(lang)), level=2)
     if not common.answered(question):
@@ -279,6 +295,8 @@ def _question(writer: Writer, question: QuestionView, lang: str, targets: dict[s
         return
     if question.type == "indicator-data":
         _indicator(writer, question)
+    elif question.type == "national-targets":
+        _targets(writer, question, lang, targets)
     elif question.type in common.TABULAR:
         grid = common.grid(question, lang, targets)
         writer.table(grid.headings, grid.rows, grid.links)

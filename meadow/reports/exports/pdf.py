@@ -5,7 +5,8 @@ right to left, and set in the fonts Meadow ships (``meadow/reports/fonts``): Not
 for Latin, Greek and Cyrillic, Noto Sans Arabic, and a subset of Noto Sans CJK SC for
 Chinese. The font of the report's language comes first and the others are fallbacks,
 so a name or a quotation in another script is still drawn. Indicator data are drawn as
-simple line or bar charts with fpdf2's own lines and rectangles.
+simple line or bar charts with fpdf2's own lines and rectangles; progress towards
+national targets as a block per target, then a table of progress per GBF target.
 """
 
 from __future__ import annotations
@@ -88,6 +89,14 @@ def texts(document: ReportDocument, lang: str, targets: dict[str, str]) -> Itera
             yield question.label(lang)
             if question.type == "indicator-data":
                 yield from (s.label for s in question.series)
+            elif question.type == "national-targets":
+                for block in common.target_blocks(question, lang, targets):
+                    yield block.heading
+                    yield from (text for pair in block.fields for text in pair)
+                gbf = common.gbf_grid(question, lang)
+                yield common.gbf_title()
+                yield from gbf.headings
+                yield from (cell for row in gbf.rows for cell in row)
             elif question.type in common.TABULAR:
                 grid = common.grid(question, lang, targets)
                 yield from grid.headings
@@ -313,6 +322,22 @@ def _chart(pdf: ReportPDF, series: Sequence[Series]) -> None:
     pdf.set_xy(pdf.l_margin, pdf.get_y() + 6)
 
 
+def _targets(pdf: ReportPDF, question: QuestionView, lang: str, targets: dict[str, str]) -> None:
+    """Progress towards each target (a heading and its texts), then per GBF target."""
+    for block in common.target_blocks(question, lang, targets):
+        pdf.keep(16)
+        pdf.para(block.heading, size=10, bold=True, height=5.2)
+        for label, text in block.fields:
+            pdf.para(label, size=8.5, bold=True, color=GREY, height=4.4)
+            pdf.para(text, size=9.5, height=4.8)
+        pdf.ln(2)
+    if question.by_gbf:
+        pdf.keep(24)
+        pdf.para(common.gbf_title(), size=10, bold=True, color=ACCENT, height=5.2)
+        pdf.ln(1)
+        _grid(pdf, common.gbf_grid(question, lang))
+
+
 def _question(pdf: ReportPDF, question: QuestionView, lang: str, targets: dict[str, str]) -> None:
     pdf.keep(14)
     title = _heading(question.number, question.label(lang))
@@ -327,6 +352,8 @@ def _question(pdf: ReportPDF, question: QuestionView, lang: str, targets: dict[s
         pdf.para(note, size=9.5, color=GREY)
     elif question.type == "indicator-data":
         _chart(pdf, question.series)
+    elif question.type == "national-targets":
+        _targets(pdf, question, lang, targets)
     elif question.type in common.TABULAR:
         _grid(pdf, common.grid(question, lang, targets))
     else:

@@ -2,7 +2,9 @@
 
 ``{% answer value concept %}`` shows an answer as a reader reads it, whatever its
 concept's type (a choice by its option's title in the page's language, a table as a
-table, links as links); the filters name workflow states, steps and rule levels in the
+table, progress towards each national target as a block per target, links as links);
+``{% gbf_progress view %}`` is the table of progress per GBF target of a
+national-targets question; the filters name workflow states, steps and rule levels in the
 page's language.
 """
 
@@ -12,34 +14,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, urlize
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meadow.core import i18n
-from meadow.reports import review, rules, values
+from meadow.reports import review, rules, target_progress, values, workflow
 from meadow.reports.forms import number_text, option_label
 
 register = template.Library()
 
-STATES = {
-    "draft": gettext_lazy("Draft"),
-    "in-review": gettext_lazy("In review"),
-    "approved": gettext_lazy("Approved"),
-    "submitted": gettext_lazy("Submitted"),
-    "published": gettext_lazy("Published"),
-}
+STATES = workflow.STATE_LABELS
 
-STEPS = {
-    "submit-for-review": gettext_lazy("Submit for review"),
-    "send-back": gettext_lazy("Send back to draft"),
-    "approve": gettext_lazy("Approve"),
-    "submit": gettext_lazy("Submit to the secretariat"),
-    "unsubmit": gettext_lazy("Take back the submission"),
-    "return": gettext_lazy("Return to the country"),
-    "publish": gettext_lazy("Publish"),
-}
+STEPS = workflow.STEP_LABELS
 
 CHANGES = {
     "added": gettext_lazy("Added"),
@@ -137,29 +125,130 @@ def _table(concept: Any, rows: list[Any]) -> SafeString:
     )
 
 
-def _targets(rows: list[Any], titles: Mapping[str, str] | None) -> SafeString:
-    body = format_html_join(
+def _linked(text: str) -> SafeString:
+    """Paragraphs with their web addresses made links."""
+    return format_html_join(
         "",
-        '<tr data-target="{}"><th scope="row"><code>{}</code> {}</th><td>{}</td><td>{}</td></tr>',
+        "<p>{}</p>",
         (
-            (
-                row.get("target", ""),
-                row.get("target", ""),
-                (titles or {}).get(str(row.get("target")), ""),
-                str(values.PROGRESS.get(str(row.get("progress")), row.get("progress") or "")),
-                _paragraphs(str(row.get("summary") or "")),
-            )
-            for row in rows
-            if isinstance(row, dict)
+            (SafeString(urlize(line.strip(), nofollow=True, autoescape=True)),)
+            for line in text.split("\n")
+            if line.strip()
         ),
     )
+
+
+def progress_label(progress: Any) -> str:
+    return str(values.PROGRESS.get(str(progress), progress or "")) if progress else ""
+
+
+def _target_heading(target: str, titles: Mapping[str, str]) -> SafeString:
+    title = titles.get(target, "")
+    if title:
+        return format_html("<code>{}</code> {}", target_progress.name(target), title)
+    return format_html("<code>{}</code>", target_progress.name(target))
+
+
+def _targets(
+    rows: list[Any], titles: Mapping[str, str] | None, by_gbf: list[Any] | None
+) -> SafeString:
+    """Each target's progress: its heading (code and title), then what was reported."""
+    lang = i18n.current()
+    named = dict(titles or {})
+    for item in by_gbf or []:
+        named.setdefault(item.uid, item.label(lang))
+    labels = {
+        "progress": _("Current level of progress"),
+        "actions": _("Main actions taken"),
+        "summary": _("Summary of progress and main outcomes"),
+        "challenges": _("Key challenges and approaches"),
+        "examples": _("Examples and cases"),
+    }
+    blocks = []
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        item = target_progress.normal(row)
+        parts = []
+        for key, label in labels.items():
+            if key == "progress":
+                shown = progress_label(item["progress"])
+                body = format_html("<p>{}</p>", shown) if shown else SafeString("")
+            elif key == "examples":
+                body = _linked(item[key])
+            else:
+                body = _paragraphs(item[key])
+            if body:
+                parts.append(format_html("<dt>{}</dt><dd>{}</dd>", label, body))
+        blocks.append(
+            format_html(
+                '<div class="report-target" data-target="{}" data-progress="{}">'
+                '<h3 class="report-target__heading">{}</h3><dl class="report-target__fields">{}'
+                "</dl></div>",
+                item["target"],
+                item["progress"] or "",
+                _target_heading(item["target"], named),
+                SafeString("".join(parts)),
+            )
+        )
+    return format_html('<div class="report-targets">{}</div>', SafeString("".join(blocks)))
+
+
+@register.simple_tag
+def gbf_progress(view: Any) -> SafeString:
+    """The table "Progress per GBF target" of a national-targets question."""
+    items = list(getattr(view, "by_gbf", None) or [])
+    if not items:
+        return SafeString("")
+    lang = i18n.current()
+    body = []
+    for item in items:
+        national = format_html_join(
+            "",
+            '<li data-target="{}"><code>{}</code> ({})</li>',
+            (
+                (a.code, a.code, target_progress.degree_label(a.degree).lower())
+                for a in item.national
+            ),
+        )
+        levels = [
+            format_html("<li><code>{}</code>: {}</li>", a.code, progress_label(a.progress) or "—")
+            for a in item.national
+        ]
+        if item.direct:
+            levels.append(
+                format_html(
+                    "<li>{}: {}</li>",
+                    _("Reported directly"),
+                    progress_label(item.direct_progress) or "—",
+                )
+            )
+        body.append(
+            format_html(
+                '<tr data-gbf="{}"><th scope="row"><a href="/{}">{}</a> {}</th><td>{}</td>'
+                "<td>{}</td></tr>",
+                item.uid,
+                item.uid,
+                target_progress.name(item.uid),
+                item.label(lang),
+                format_html('<ul class="report-list">{}</ul>', national)
+                if item.national
+                else format_html('<span class="meta">{}</span>', _("None")),
+                format_html('<ul class="report-list">{}</ul>', SafeString("".join(levels)))
+                if levels
+                else format_html('<span class="meta">{}</span>', _("Not reported")),
+            )
+        )
     return format_html(
-        '<table class="data-table report-answer-table"><thead><tr><th scope="col">{}</th>'
-        '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
-        _("National target"),
+        '<table class="data-table report-answer-table report-gbf-progress">'
+        "<caption>{}</caption><thead><tr>"
+        '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
+        "<tbody>{}</tbody></table>",
+        _("Progress per GBF target"),
+        _("GBF target"),
+        _("National targets aligned (degree)"),
         _("Progress"),
-        _("Summary"),
-        body,
+        SafeString("".join(body)),
     )
 
 
@@ -197,7 +286,7 @@ def answer(value: Any, concept: Any, targets: Mapping[str, str] | None = None) -
     if kind == "table" and isinstance(value, list):
         return _table(concept, value)
     if kind == "national-targets" and isinstance(value, list):
-        return _targets(value, targets)
+        return _targets(value, targets, getattr(concept, "by_gbf", None))
     if kind == "attachments" and isinstance(value, list):
         return _links(value)
     if kind == "indicator-data" and isinstance(value, dict):
