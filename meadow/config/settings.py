@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "meadow.demo",
     "meadow.indicators",
     "meadow.jobs",
+    "meadow.library",
     "meadow.site",
 ]
 

@@ -1,0 +1,1 @@
+"""The library: convention documents taken in, their structure, their references."""
