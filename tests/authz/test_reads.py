@@ -396,16 +396,16 @@ def _report_pages() -> dict[str, list[Read]]:
         ],
         "place/<str:code>/report/<slug:template>/<str:cycle>/export.<str:fmt>": [
             *(
-                Read(_r(label, f"/export.{fmt}"), readable(record), **_answers(label))
+                Read(_r(label, "/export.json"), readable(record), **_answers(label))
                 for label, record in R.items()
-                for fmt in ("json", "xlsx")
             ),
+            # The slower formats on a frozen report, the team's draft and another
+            # country's draft (the API's export checks the PDF's status).
             *(
-                Read(_r(label, "/export.docx"), readable(R[label]), **_answers(label))
-                for label in ("KEN-PUB", "KEN-DRAFT")
+                Read(_r(label, f"/export.{fmt}"), readable(R[label]), **_answers(label))
+                for label in ("KEN-PUB", "KEN-DRAFT", "BRA-DRAFT")
+                for fmt in ("xlsx", "docx")
             ),
-            # A PDF is slow to make and its text unreadable here: its status is checked.
-            Read(_r("KEN-DRAFT", "/export.pdf"), readable(R["KEN-DRAFT"])),
             Read(_r("KEN-PUB", "/export.txt"), status(404)),
         ],
         "place/<str:code>/report/<slug:template>/<str:cycle>/compare": [
