@@ -16,10 +16,6 @@ from meadow.reports import workflow
 from meadow.reports.models import Report, Transition
 
 
-def is_published(report: Report) -> bool:
-    return workflow.state(report) == workflow.PUBLISHED
-
-
 def visible_reports(actor: Actor) -> QuerySet[Report]:
     """The reports the actor may read (published ones and their own countries' others)."""
     reports = Report.objects.select_related("country", "template", "template__convention")
